@@ -1,0 +1,204 @@
+package envconfig
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// FileSuffix is appended to a secret variable's name to name its file twin: for a secret
+// PASSWORD, PASSWORD_FILE=/run/secrets/password fills it from that file (the Docker and
+// Kubernetes secrets convention). A trailing newline in the file is trimmed.
+const FileSuffix = "_FILE"
+
+// Validator is implemented by configuration types that check themselves once loaded (ranges,
+// combinations of fields). [Load] calls Validate on a pointer to the loaded value and returns its
+// error inside an [*Error]. Validate must not quote a [Secret]'s value in its error.
+type Validator interface {
+	Validate() error
+}
+
+// Load reads a T from the environment. T is a struct whose fields carry caarlos0/env tags:
+//
+//	type Config struct {
+//		Port     int           `env:"PORT" envDefault:"8080" desc:"port to listen on"`
+//		Timeout  time.Duration `env:"TIMEOUT" envDefault:"5s" desc:"request timeout"`
+//		Password Secret        `env:"PASSWORD,required" desc:"database password"`
+//		S3       S3Config      `envPrefix:"S3_"`
+//	}
+//
+// Every [Secret] field PASSWORD may instead be given as PASSWORD_FILE, naming a file that holds
+// it; setting both is an error. When variables are missing or invalid, Load returns the zero T
+// and an [*Error] that names every bad variable, each a [*VarError], and never quotes a value.
+// Load reads the process environment unless [WithEnvironment] is given; it does not modify it.
+func Load[T any](opts ...Option) (T, error) {
+	c := newConfig(opts)
+	var zero T
+	environ := c.environ
+	if environ == nil {
+		environ = env.ToMap(os.Environ())
+	}
+	environ, _, problems := resolveFiles(reflect.TypeFor[T](), c.prefix, environ)
+
+	var cfg T
+	err := env.ParseWithOptions(&cfg, env.Options{Environment: environ, Prefix: c.prefix})
+	if err != nil {
+		problems = append(problems, translate(err, reflect.TypeFor[T](), c.prefix, environ)...)
+	}
+	if len(problems) == 0 {
+		if v, ok := any(&cfg).(Validator); ok {
+			if err := v.Validate(); err != nil {
+				problems = append(problems, err)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return zero, &Error{Errors: problems}
+	}
+	return cfg, nil
+}
+
+// resolveFiles fills secret variables from their _FILE twins. It returns the environment to parse
+// (a copy when anything was read, so the caller's map is never modified), the names filled from
+// files, and the problems found. The common case, no _FILE variable at all, costs one scan of
+// the variable names.
+func resolveFiles(t reflect.Type, prefix string, environ map[string]string) (map[string]string, map[string]bool, []error) {
+	found := false
+	for k := range environ {
+		if strings.HasSuffix(k, FileSuffix) && strings.HasPrefix(k, prefix) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return environ, nil, nil
+	}
+	var (
+		out      = environ
+		fromFile map[string]bool
+		problems []error
+	)
+	for _, f := range fields(t, prefix) {
+		if !f.secret {
+			continue
+		}
+		path := environ[f.name+FileSuffix]
+		if path == "" {
+			continue
+		}
+		if environ[f.name] != "" {
+			problems = append(problems, &VarError{Var: f.name, Field: f.path, Kind: ErrConflict,
+				Expected: "set either " + f.name + " or " + f.name + FileSuffix + ", not both"})
+			continue
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			problems = append(problems, &VarError{Var: f.name + FileSuffix, Field: f.path, Kind: ErrFile,
+				Expected: describeFileError(err)})
+			continue
+		}
+		if fromFile == nil {
+			out = make(map[string]string, len(environ))
+			for k, v := range environ {
+				out[k] = v
+			}
+			fromFile = map[string]bool{}
+		}
+		out[f.name] = strings.TrimRight(string(b), "\r\n")
+		fromFile[f.name] = true
+	}
+	return out, fromFile, problems
+}
+
+// describeFileError says why a file could not be read without naming the file: its path is a
+// variable's value.
+func describeFileError(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "the file it names does not exist"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied on the file it names"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return "the file it names: " + pe.Err.Error()
+	}
+	return "the file it names cannot be read"
+}
+
+// translate turns caarlos0/env's errors, some of which quote the raw value, into VarErrors that
+// name the variable and what was expected. ParseError carries a Go field name rather than a
+// variable; since caarlos0/env reports errors in field order, each is matched with the next
+// variable of that field name and type.
+func translate(err error, t reflect.Type, prefix string, environ map[string]string) []error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return []error{errors.New("envconfig: cannot load configuration")}
+	}
+	vars := fields(t, prefix)
+	byName := make(map[string]field, len(vars))
+	for _, f := range vars {
+		byName[f.name] = f
+	}
+	next := 0
+	out := make([]error, 0, len(agg.Errors))
+	for _, e := range agg.Errors {
+		switch e := e.(type) {
+		case env.ParseError:
+			ve := &VarError{Var: e.Name, Field: e.Name, Kind: ErrInvalid, Expected: "want " + expected(e.Type)}
+			for i := next; i < len(vars); i++ {
+				if vars[i].typ == e.Type && lastSegment(vars[i].path) == e.Name {
+					ve.Var, ve.Field = vars[i].name, vars[i].path
+					next = i + 1
+					ve.Expected += detail(e, environ, vars[i])
+					break
+				}
+			}
+			out = append(out, ve)
+		case env.VarIsNotSetError:
+			hint := "set " + e.Key
+			if byName[e.Key].secret {
+				hint += " or " + e.Key + FileSuffix
+			}
+			out = append(out, &VarError{Var: e.Key, Field: byName[e.Key].path, Kind: ErrNotSet, Expected: hint})
+		case env.EmptyVarError:
+			out = append(out, &VarError{Var: e.Key, Field: byName[e.Key].path, Kind: ErrEmpty, Expected: "give it a value"})
+		case env.LoadFileContentError:
+			out = append(out, &VarError{Var: e.Key, Field: byName[e.Key].path, Kind: ErrFile, Expected: describeFileError(e.Err)})
+		case env.NoParserError, env.NoSupportedTagOptionError, env.NotStructPtrError:
+			// Programming errors in the configuration type: they name fields and tags only.
+			out = append(out, e)
+		default:
+			out = append(out, errors.New("envconfig: invalid configuration"))
+		}
+	}
+	return out
+}
+
+// detail adds the message of a user type's UnmarshalText error, which usually says what is
+// accepted, unless it quotes the value.
+func detail(e env.ParseError, environ map[string]string, f field) string {
+	if !reflect.PointerTo(f.typ).Implements(textUnmarshalerType) || e.Err == nil {
+		return ""
+	}
+	raw, ok := environ[f.name]
+	if !ok || raw == "" {
+		raw = f.def
+	}
+	msg := e.Err.Error()
+	if raw == "" || strings.Contains(msg, raw) {
+		return ""
+	}
+	return " (" + msg + ")"
+}
+
+func lastSegment(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}

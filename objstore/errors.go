@@ -1,0 +1,51 @@
+package objstore
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Providers wrap them with [OpError]; test with errors.Is or the predicates.
+var (
+	// ErrNotFound: no object is stored under the key.
+	ErrNotFound = errors.New("object not found")
+	// ErrInvalidKey: the key is empty, too long, not valid UTF-8, or has a forbidden character.
+	ErrInvalidKey = errors.New("invalid object key")
+	// ErrIntegrity: the content read or stored does not match its checksum or length.
+	ErrIntegrity = errors.New("object integrity check failed")
+	// ErrClosed: the bucket was closed.
+	ErrClosed = errors.New("bucket closed")
+)
+
+// OpError is the error every provider returns: the operation, the key and the cause.
+type OpError struct {
+	// Op is the operation, one of the Op* constants.
+	Op Op
+	// Key is the object key (or the prefix, for List).
+	Key string
+	// Err is the cause; it wraps a sentinel where one applies.
+	Err error
+}
+
+// Error returns e.g. `objstore get "a/b.txt": object not found`.
+func (e *OpError) Error() string { return fmt.Sprintf("objstore %s %q: %v", e.Op, e.Key, e.Err) }
+
+// Unwrap returns the cause.
+func (e *OpError) Unwrap() error { return e.Err }
+
+// IsNotFound reports whether err means that the object does not exist.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// Op names an operation; the values are used as span names (objstore.<op>) and metric attributes.
+type Op string
+
+// The operations of a [Bucket].
+const (
+	OpPut        Op = "put"
+	OpGet        Op = "get"
+	OpGetRange   Op = "get_range"
+	OpAttributes Op = "attributes"
+	OpExists     Op = "exists"
+	OpList       Op = "list"
+	OpDelete     Op = "delete"
+)
