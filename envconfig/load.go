@@ -2,6 +2,7 @@ package envconfig
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"reflect"
@@ -95,7 +96,7 @@ func resolveFiles(t reflect.Type, prefix string, environ map[string]string) (map
 				Expected: "set either " + f.name + " or " + f.name + FileSuffix + ", not both"})
 			continue
 		}
-		b, err := os.ReadFile(path)
+		b, err := readSecretFile(path)
 		if err != nil {
 			problems = append(problems, &VarError{Var: f.name + FileSuffix, Field: f.path, Kind: ErrFile,
 				Expected: describeFileError(err)})
@@ -114,6 +115,28 @@ func resolveFiles(t reflect.Type, prefix string, environ map[string]string) (map
 	return out, fromFile, problems
 }
 
+// MaxSecretFileSize bounds what is read from a _FILE twin, so that a mistaken path (a log
+// file, /dev/zero) cannot exhaust memory.
+const MaxSecretFileSize = 64 << 10
+
+var errTooLarge = errors.New("file larger than 64 KiB")
+
+func readSecretFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxSecretFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxSecretFileSize {
+		return nil, errTooLarge
+	}
+	return b, nil
+}
+
 // describeFileError says why a file could not be read without naming the file: its path is a
 // variable's value.
 func describeFileError(err error) string {
@@ -122,6 +145,8 @@ func describeFileError(err error) string {
 		return "the file it names does not exist"
 	case errors.Is(err, fs.ErrPermission):
 		return "permission denied on the file it names"
+	case errors.Is(err, errTooLarge):
+		return "the file it names is larger than 64 KiB"
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
