@@ -1,0 +1,355 @@
+package faultproxy
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Faults are the probabilities, each in [0, 1], with which a request meets each fault. Their sum
+// must not exceed 1: one draw per request picks at most one fault.
+type Faults struct {
+	// SlowDown is the probability of answering 503 with an S3 SlowDown error body.
+	SlowDown float64
+	// Reset is the probability of resetting the connection half way through a body.
+	Reset float64
+	// Delay is the probability of holding the request for DelayFor before forwarding it.
+	Delay float64
+	// DelayFor is how long a delayed request is held. Default: 2s.
+	DelayFor time.Duration
+}
+
+func (f Faults) validate() error {
+	for _, p := range []float64{f.SlowDown, f.Reset, f.Delay} {
+		if p < 0 || p > 1 {
+			return fmt.Errorf("faultproxy: probability %v out of [0, 1]", p)
+		}
+	}
+	if f.SlowDown+f.Reset+f.Delay > 1 {
+		return errors.New("faultproxy: probabilities add up to more than 1")
+	}
+	return nil
+}
+
+// Counts are the requests seen and the faults injected since [Start].
+type Counts struct {
+	// Requests is the number of requests received.
+	Requests int64
+	// SlowDowns is the number of requests answered 503 SlowDown.
+	SlowDowns int64
+	// Resets is the number of connections reset mid-body.
+	Resets int64
+	// Delays is the number of requests delayed.
+	Delays int64
+	// BadGateways is the number of requests answered 502 because the server could not be reached.
+	BadGateways int64
+}
+
+// Faults returns the number of faults injected (SlowDowns + Resets + Delays).
+func (c Counts) Faults() int64 { return c.SlowDowns + c.Resets + c.Delays }
+
+// String returns a one-line summary for test logs.
+func (c Counts) String() string {
+	return fmt.Sprintf("requests=%d slowdown=%d reset=%d delay=%d bad_gateway=%d",
+		c.Requests, c.SlowDowns, c.Resets, c.Delays, c.BadGateways)
+}
+
+// Proxy is a running fault-injecting reverse proxy. Its methods are safe for concurrent use.
+type Proxy struct {
+	url    string
+	srv    *http.Server
+	ln     net.Listener
+	proxy  *httputil.ReverseProxy
+	tr     *http.Transport
+	served chan struct{}
+
+	mu     sync.Mutex // guards rng and faults
+	rng    *rand.Rand
+	faults Faults
+
+	requests, slowDowns, resets, delays, badGateways atomic.Int64
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start listens on 127.0.0.1 on a free port and proxies to target (e.g.
+// "http://127.0.0.1:7070"), injecting faults with the probabilities f, drawn from a random
+// generator seeded with seed so that a run can be repeated.
+func Start(target string, f Faults, seed uint64) (*Proxy, error) {
+	u, err := url.Parse(target)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, errors.New("faultproxy: target must be an absolute URL such as http://127.0.0.1:7070")
+	}
+	if f.DelayFor == 0 {
+		f.DelayFor = 2 * time.Second
+	}
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("faultproxy: listen: %w", err)
+	}
+	p := &Proxy{
+		url:    "http://" + ln.Addr().String(),
+		ln:     ln,
+		rng:    rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		faults: f,
+		served: make(chan struct{}),
+		tr: &http.Transport{
+			Proxy:               nil,
+			DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+			MaxIdleConns:        2048,
+			MaxIdleConnsPerHost: 2048,
+			IdleConnTimeout:     30 * time.Second,
+		},
+	}
+	p.proxy = &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(u)
+			pr.Out.Host = pr.In.Host // keep the signed Host header
+		},
+		Transport:     p.tr,
+		FlushInterval: -1,
+		ErrorLog:      nil,
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			if r.Context().Err() != nil {
+				return // the client went away
+			}
+			p.badGateways.Add(1)
+			w.WriteHeader(http.StatusBadGateway)
+		},
+	}
+	p.srv = &http.Server{
+		Handler:           http.HandlerFunc(p.serve),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          discardLogger(),
+	}
+	go func() {
+		defer close(p.served)
+		_ = p.srv.Serve(ln)
+	}()
+	return p, nil
+}
+
+// URL returns the proxy's base URL, e.g. "http://127.0.0.1:40123".
+func (p *Proxy) URL() string { return p.url }
+
+// SetFaults replaces the fault probabilities for the requests that follow.
+func (p *Proxy) SetFaults(f Faults) error {
+	if f.DelayFor == 0 {
+		f.DelayFor = 2 * time.Second
+	}
+	if err := f.validate(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.faults = f
+	p.mu.Unlock()
+	return nil
+}
+
+// Counts returns the requests seen and faults injected so far.
+func (p *Proxy) Counts() Counts {
+	return Counts{
+		Requests:    p.requests.Load(),
+		SlowDowns:   p.slowDowns.Load(),
+		Resets:      p.resets.Load(),
+		Delays:      p.delays.Load(),
+		BadGateways: p.badGateways.Load(),
+	}
+}
+
+// Close stops the proxy: it closes the listener and every connection, and waits for the serving
+// goroutine to return. Calling Close again returns the first result.
+func (p *Proxy) Close() error {
+	p.closeOnce.Do(func() {
+		p.closeErr = p.srv.Close()
+		<-p.served
+		p.tr.CloseIdleConnections()
+	})
+	return p.closeErr
+}
+
+type fault int
+
+const (
+	faultNone fault = iota
+	faultSlowDown
+	faultReset
+	faultDelay
+)
+
+func (p *Proxy) draw() (fault, time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	x := p.rng.Float64()
+	f := p.faults
+	switch {
+	case x < f.SlowDown:
+		return faultSlowDown, 0
+	case x < f.SlowDown+f.Reset:
+		return faultReset, 0
+	case x < f.SlowDown+f.Reset+f.Delay:
+		return faultDelay, f.DelayFor
+	}
+	return faultNone, 0
+}
+
+func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
+	p.requests.Add(1)
+	kind, delay := p.draw()
+	switch kind {
+	case faultSlowDown:
+		p.slowDowns.Add(1)
+		slowDown(w, r)
+	case faultReset:
+		p.resets.Add(1)
+		if hasBody(r) {
+			resetMidRequest(w, r)
+			return
+		}
+		p.proxy.ServeHTTP(&resettingWriter{ResponseWriter: w}, r)
+	case faultDelay:
+		p.delays.Add(1)
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+		p.proxy.ServeHTTP(w, r)
+	default:
+		p.proxy.ServeHTTP(w, r)
+	}
+}
+
+func hasBody(r *http.Request) bool { return r.ContentLength != 0 && r.Body != http.NoBody }
+
+// slowDown answers as S3 does when it throttles. The request body is read first so that the
+// client sees the answer rather than a broken pipe.
+func slowDown(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", "application/xml")
+	w.Header().Set("Retry-After", "1")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+		`<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>`+
+		`<Resource>`+xmlEscape(r.URL.Path)+`</Resource><RequestId>faultproxy</RequestId></Error>`)
+}
+
+func xmlEscape(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '<':
+			b = append(b, "&lt;"...)
+		case '>':
+			b = append(b, "&gt;"...)
+		case '&':
+			b = append(b, "&amp;"...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// resetMidRequest reads about half of the request body, then resets the connection.
+func resetMidRequest(w http.ResponseWriter, r *http.Request) {
+	half := r.ContentLength / 2
+	if half <= 0 {
+		half = 1 << 10
+	}
+	_, _ = io.CopyN(io.Discard, r.Body, half)
+	reset(w)
+}
+
+// reset hijacks the connection and closes it with SO_LINGER 0, so the peer gets a TCP RST.
+func reset(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// resettingWriter passes the status and headers through and about half of the response body,
+// then resets the connection.
+type resettingWriter struct {
+	http.ResponseWriter
+	length  int64 // declared Content-Length, -1 when unknown
+	written int64
+	done    bool
+}
+
+func (rw *resettingWriter) WriteHeader(code int) {
+	rw.length = -1
+	if cl := rw.Header().Get("Content-Length"); cl != "" {
+		var n int64
+		if _, err := fmt.Sscan(cl, &n); err == nil {
+			rw.length = n
+		}
+	}
+	rw.ResponseWriter.WriteHeader(code)
+	if rw.length == 0 {
+		rw.cut()
+	}
+}
+
+func (rw *resettingWriter) Write(b []byte) (int, error) {
+	if rw.done {
+		return 0, net.ErrClosed
+	}
+	limit := int64(len(b))
+	if rw.length > 0 {
+		limit = max(rw.length/2-rw.written, 1)
+	}
+	n := int(min(limit, int64(len(b))))
+	n, err := rw.ResponseWriter.Write(b[:n])
+	rw.written += int64(n)
+	if err != nil {
+		return n, err
+	}
+	rw.cut()
+	return n, net.ErrClosed
+}
+
+func (rw *resettingWriter) cut() {
+	if rw.done {
+		return
+	}
+	rw.done = true
+	if f, ok := rw.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+	reset(rw.ResponseWriter)
+}
+
+// FlushError flushes until the connection is cut, then reports it closed.
+func (rw *resettingWriter) FlushError() error {
+	if rw.done {
+		return net.ErrClosed
+	}
+	return http.NewResponseController(rw.ResponseWriter).Flush()
+}
+
+func discardLogger() *log.Logger { return log.New(io.Discard, "", 0) }

@@ -1,0 +1,259 @@
+package faultproxy_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/esper-platform/obskit/internal/faultproxy"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// upstream echoes the request body and the Host header it received.
+func upstream(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Host", r.Host)
+		if len(body) == 0 {
+			body = bytes.Repeat([]byte("x"), 64<<10)
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func start(t *testing.T, target string, f faultproxy.Faults, seed uint64) *faultproxy.Proxy {
+	t.Helper()
+	p, err := faultproxy.Start(target, f, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return p
+}
+
+func client() *http.Client {
+	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+}
+
+func TestFaults(t *testing.T) {
+	srv := upstream(t)
+	body := bytes.Repeat([]byte("b"), 256<<10)
+	tests := []struct {
+		name   string
+		faults faultproxy.Faults
+		method string
+		check  func(t *testing.T, resp *http.Response, err error, elapsed time.Duration)
+		counts faultproxy.Counts
+	}{
+		{
+			name: "none passes through and keeps Host", method: http.MethodPut,
+			check: func(t *testing.T, resp *http.Response, err error, _ time.Duration) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := io.ReadAll(resp.Body)
+				if !bytes.Equal(got, body) {
+					t.Errorf("echoed %d bytes, want %d", len(got), len(body))
+				}
+				if h := resp.Header.Get("X-Host"); !strings.HasPrefix(h, "127.0.0.1:") || strings.HasSuffix(srv.URL, h) {
+					t.Errorf("upstream saw Host %q, want the proxy's address", h)
+				}
+			},
+			counts: faultproxy.Counts{Requests: 1},
+		},
+		{
+			name: "slowdown", faults: faultproxy.Faults{SlowDown: 1}, method: http.MethodPut,
+			check: func(t *testing.T, resp *http.Response, err error, _ time.Duration) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := io.ReadAll(resp.Body)
+				if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(got), "<Code>SlowDown</Code>") {
+					t.Errorf("got %d %q, want 503 SlowDown", resp.StatusCode, got)
+				}
+			},
+			counts: faultproxy.Counts{Requests: 1, SlowDowns: 1},
+		},
+		{
+			name: "reset mid request body", faults: faultproxy.Faults{Reset: 1}, method: http.MethodPut,
+			check: func(t *testing.T, resp *http.Response, err error, _ time.Duration) {
+				if err == nil {
+					t.Fatalf("got %d, want a connection error", resp.StatusCode)
+				}
+				// Depending on when the RST is read, the client sees a reset, a broken pipe, EOF
+				// or its own connection closed under it.
+				if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) && !errors.Is(err, io.EOF) &&
+					!errors.Is(err, net.ErrClosed) {
+					t.Errorf("got %v, want connection reset", err)
+				}
+			},
+			counts: faultproxy.Counts{Requests: 1, Resets: 1},
+		},
+		{
+			name: "reset mid response body", faults: faultproxy.Faults{Reset: 1}, method: http.MethodGet,
+			check: func(t *testing.T, resp *http.Response, err error, _ time.Duration) {
+				if err != nil {
+					return // reset before the headers arrived is acceptable too
+				}
+				got, err := io.ReadAll(resp.Body)
+				if err == nil {
+					t.Fatalf("read %d bytes without error, want a reset", len(got))
+				}
+				if len(got) == 0 || len(got) >= 64<<10 {
+					t.Errorf("read %d bytes before the reset, want part of 65536", len(got))
+				}
+			},
+			counts: faultproxy.Counts{Requests: 1, Resets: 1},
+		},
+		{
+			name: "delay", faults: faultproxy.Faults{Delay: 1, DelayFor: 300 * time.Millisecond}, method: http.MethodPut,
+			check: func(t *testing.T, resp *http.Response, err error, elapsed time.Duration) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if resp.StatusCode != http.StatusOK || elapsed < 300*time.Millisecond {
+					t.Errorf("got %d after %v, want 200 after at least 300ms", resp.StatusCode, elapsed)
+				}
+			},
+			counts: faultproxy.Counts{Requests: 1, Delays: 1},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := start(t, srv.URL, tt.faults, 1)
+			var rd io.Reader
+			if tt.method == http.MethodPut {
+				rd = bytes.NewReader(body)
+			}
+			req, _ := http.NewRequest(tt.method, p.URL()+"/bucket/key", rd)
+			began := time.Now()
+			resp, err := client().Do(req)
+			tt.check(t, resp, err, time.Since(began))
+			if resp != nil {
+				resp.Body.Close()
+			}
+			if got := p.Counts(); got != tt.counts {
+				t.Errorf("counts %v, want %v", got, tt.counts)
+			}
+		})
+	}
+}
+
+func TestRatesAndSeed(t *testing.T) {
+	srv := upstream(t)
+	f := faultproxy.Faults{SlowDown: 0.2, Reset: 0.05, Delay: 0.02, DelayFor: time.Millisecond}
+	const n = 2000
+	run := func() faultproxy.Counts {
+		p := start(t, srv.URL, f, 42)
+		c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+		defer c.CloseIdleConnections()
+		// Sequential requests: the draws then happen in a fixed order, so the counts repeat.
+		for range n {
+			resp, err := c.Get(p.URL() + "/x")
+			if err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}
+		return p.Counts()
+	}
+	a, b := run(), run()
+	if a != b {
+		t.Errorf("same seed, different counts: %v vs %v", a, b)
+	}
+	within := func(name string, got int64, p float64) {
+		want := p * n
+		if d := float64(got) - want; d > 0.3*want+10 || -d > 0.3*want+10 {
+			t.Errorf("%s: %d of %d, want about %.0f", name, got, n, want)
+		}
+	}
+	if a.Requests != n {
+		t.Errorf("requests %d, want %d", a.Requests, n)
+	}
+	within("slowdown", a.SlowDowns, f.SlowDown)
+	within("reset", a.Resets, f.Reset)
+	within("delay", a.Delays, f.Delay)
+	t.Log(a)
+}
+
+func TestBadGateway(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	p := start(t, dead, faultproxy.Faults{}, 1)
+	resp, err := client().Get(p.URL() + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadGateway || p.Counts().BadGateways != 1 {
+		t.Errorf("got %d, counts %v; want 502 counted", resp.StatusCode, p.Counts())
+	}
+}
+
+func TestStartRejects(t *testing.T) {
+	tests := []struct {
+		name   string
+		target string
+		faults faultproxy.Faults
+	}{
+		{"relative target", "127.0.0.1:1", faultproxy.Faults{}},
+		{"negative", "http://127.0.0.1:1", faultproxy.Faults{Reset: -0.1}},
+		{"sum above one", "http://127.0.0.1:1", faultproxy.Faults{SlowDown: 0.6, Reset: 0.6}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := faultproxy.Start(tt.target, tt.faults, 1)
+			if err == nil {
+				p.Close()
+				t.Fatal("Start succeeded, want an error")
+			}
+		})
+	}
+}
+
+func TestConcurrentClose(t *testing.T) {
+	srv := upstream(t)
+	p := start(t, srv.URL, faultproxy.Faults{Delay: 1, DelayFor: time.Minute}, 1)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			resp, err := client().Get(p.URL() + "/slow")
+			if err == nil {
+				resp.Body.Close()
+			}
+		})
+	}
+	time.Sleep(100 * time.Millisecond)
+	done := make(chan struct{})
+	go func() { p.Close(); p.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not return while requests were delayed")
+	}
+	wg.Wait()
+}
