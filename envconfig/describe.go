@@ -115,6 +115,9 @@ func Markdown(vars []Variable) string {
 	for _, v := range vars {
 		desc := v.Description
 		if v.Secret {
+			if desc != "" && !strings.HasSuffix(desc, ".") {
+				desc += "."
+			}
 			desc = strings.TrimSpace(desc + " Secret: never printed; `" + v.Name + FileSuffix + "` names a file holding it.")
 		}
 		def := ""
