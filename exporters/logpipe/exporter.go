@@ -1,0 +1,128 @@
+package logpipe
+
+import (
+	"context"
+	"fmt"
+)
+
+// Exporter sends batches of encoded log records somewhere.
+//
+// Export is called by several export workers at once (see [WithWorkers]) and
+// must be safe for concurrent use. It must honour ctx: the pipeline bounds
+// each call with [WithExportTimeout] and cancels it when Shutdown's deadline
+// expires. The batch and the bytes it returns are valid only until Export
+// returns. An error means no record of the batch was delivered, except a
+// [*PartialSuccessError], which means the receiver rejected some of them.
+//
+// Shutdown is called once, after the last Export has returned.
+type Exporter interface {
+	Export(ctx context.Context, batch *Batch) error
+	Shutdown(ctx context.Context) error
+}
+
+// PartialSuccessError reports that the receiver accepted a batch but rejected
+// Rejected of its records (OTLP partial success). The rejected records are
+// counted as dropped; the others as exported.
+type PartialSuccessError struct {
+	Rejected int64
+	Message  string
+}
+
+// Error describes the rejection without quoting any record.
+func (e *PartialSuccessError) Error() string {
+	return fmt.Sprintf("logpipe: receiver rejected %d log records: %s", e.Rejected, e.Message)
+}
+
+// Batch is one group of records handed to an [Exporter].
+type Batch struct {
+	p    *Provider
+	c    *chunk
+	buf  []byte
+	runs []int
+	done bool
+}
+
+// Len returns the number of log records in the batch.
+func (b *Batch) Len() int { return len(b.c.recs) }
+
+// Request returns the batch as a serialized OTLP
+// opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest. The bytes
+// are built on the first call into a buffer that the pipeline reuses: they
+// are valid only until Export returns and must not be modified.
+func (b *Batch) Request() []byte {
+	if !b.done {
+		b.buf = b.p.appendRequest(b.buf[:0], b.c, &b.runs)
+		b.done = true
+	}
+	return b.buf
+}
+
+func (b *Batch) reset(p *Provider, c *chunk) {
+	b.p, b.c, b.done = p, c, false
+	b.buf = b.buf[:0]
+}
+
+// appendRequest writes the ExportLogsServiceRequest for the records in c:
+// one ResourceLogs, and one ScopeLogs for each run of records that share a
+// scope. runs is scratch space for the sizes of the ScopeLogs messages.
+func (p *Provider) appendRequest(b []byte, c *chunk, runs *[]int) []byte {
+	if len(c.recs) == 0 {
+		return b
+	}
+	rs := (*runs)[:0]
+	// Pass 1: size of each ScopeLogs and of the ResourceLogs.
+	rlSize := len(p.resourceField) + len(p.resourceSchemaField)
+	var start uint32
+	for i := 0; i < len(c.recs); {
+		sc := c.recs[i].scope
+		size := len(sc.field) + len(sc.schemaField)
+		for ; i < len(c.recs) && c.recs[i].scope == sc; i++ {
+			n := int(c.recs[i].end - start)
+			size += 1 + varintSize(uint64(n)) + n
+			start = c.recs[i].end
+		}
+		rs = append(rs, size)
+		rlSize += 1 + varintSize(uint64(size)) + size
+	}
+	// Pass 2: write.
+	if need := 1 + varintSize(uint64(rlSize)) + rlSize; cap(b)-len(b) < need {
+		nb := make([]byte, len(b), len(b)+need)
+		copy(nb, b)
+		b = nb
+	}
+	b = append(b, tagRequestResourceLogs)
+	b = appendVarint(b, uint64(rlSize))
+	b = append(b, p.resourceField...)
+	start = 0
+	run := 0
+	for i := 0; i < len(c.recs); run++ {
+		sc := c.recs[i].scope
+		b = append(b, tagResourceLogsScopeLogs)
+		b = appendVarint(b, uint64(rs[run]))
+		b = append(b, sc.field...)
+		for ; i < len(c.recs) && c.recs[i].scope == sc; i++ {
+			end := c.recs[i].end
+			b = append(b, tagScopeLogsLogRecords)
+			b = appendVarint(b, uint64(end-start))
+			b = append(b, c.buf[start:end]...)
+			start = end
+		}
+		b = append(b, sc.schemaField...)
+	}
+	b = append(b, p.resourceSchemaField...)
+	*runs = rs
+	return b
+}
+
+// Discard is an [Exporter] that builds each batch's OTLP request, as a
+// network exporter would, and throws it away. It is meant for benchmarks.
+type Discard struct{}
+
+// Export builds the request bytes of batch and discards them.
+func (Discard) Export(_ context.Context, batch *Batch) error {
+	_ = batch.Request()
+	return nil
+}
+
+// Shutdown does nothing.
+func (Discard) Shutdown(context.Context) error { return nil }

@@ -1,0 +1,252 @@
+package logpipe
+
+import (
+	"math/rand/v2"
+	"sync"
+)
+
+// recordRef locates one encoded record in a chunk.
+type recordRef struct {
+	scope *scope
+	end   uint32 // offset just past the record in chunk.buf
+}
+
+// chunk is one batch in the making: encoded OTLP LogRecords back to back.
+// A chunk belongs to one shard while it is filled, then to one export worker.
+type chunk struct {
+	buf  []byte
+	recs []recordRef
+}
+
+// shard is one independently locked part of the queue. Logging goroutines
+// pick a shard at random and move on to another if it is locked, so they
+// rarely wait for each other.
+type shard struct {
+	mu  sync.Mutex
+	cur *chunk // chunk being filled; nil if none
+
+	// Counters, changed under mu.
+	accepted      uint64
+	droppedFull   uint64
+	droppedClosed uint64
+	closed        bool
+
+	_ [64]byte // keep shards on their own cache lines
+}
+
+// queue holds encoded records from Emit until an export worker takes them.
+// Memory is bounded by the number of chunks that may exist (slots), each at
+// most batchBytes long.
+type queue struct {
+	shards     []shard
+	full       chan *chunk   // sealed chunks waiting for a worker
+	slots      chan struct{} // one token per chunk that may exist
+	closed     chan struct{} // closed at shutdown to release blocked callers
+	batchBytes int
+	batchSize  int
+	blocking   bool
+
+	freeMu   sync.Mutex
+	free     []*chunk // reusable chunks, at most keepFree
+	keepFree int
+}
+
+func newQueue(c config) *queue {
+	n := c.queueBytes / c.batchBytes
+	if n < 1 {
+		n = 1
+	}
+	q := &queue{
+		shards:     make([]shard, c.shards),
+		full:       make(chan *chunk, n),
+		slots:      make(chan struct{}, n),
+		closed:     make(chan struct{}),
+		batchBytes: c.batchBytes,
+		batchSize:  c.batchSize,
+		blocking:   c.blocking,
+		keepFree:   min(n, c.shards+c.workers),
+	}
+	for range n {
+		q.slots <- struct{}{}
+	}
+	return q
+}
+
+// enqueueResult says what happened to a record given to enqueue.
+type enqueueResult int
+
+const (
+	enqueued enqueueResult = iota
+	droppedFull
+	droppedClosed
+)
+
+// lockShard locks and returns a shard, preferring one that is free.
+func (q *queue) lockShard() *shard {
+	n := uint32(len(q.shards))
+	i := uint32((uint64(rand.Uint32()) * uint64(n)) >> 32)
+	for range n {
+		s := &q.shards[i]
+		if s.mu.TryLock() {
+			return s
+		}
+		i++
+		if i == n {
+			i = 0
+		}
+	}
+	s := &q.shards[i]
+	s.mu.Lock()
+	return s
+}
+
+// enqueue copies the encoded record rec into the queue. It never blocks on
+// export unless the queue is blocking.
+func (q *queue) enqueue(sc *scope, rec []byte) enqueueResult {
+	s := q.lockShard()
+	if s.closed {
+		s.droppedClosed++
+		s.mu.Unlock()
+		return droppedClosed
+	}
+	if c := s.cur; c != nil {
+		if len(c.buf)+len(rec) <= q.batchBytes && len(c.recs) < q.batchSize {
+			c.add(sc, rec)
+			s.accepted++
+			s.mu.Unlock()
+			return enqueued
+		}
+		q.seal(s)
+	}
+	c := q.tryAcquire()
+	if c == nil {
+		if !q.blocking {
+			s.droppedFull++
+			s.mu.Unlock()
+			return droppedFull
+		}
+		s.mu.Unlock()
+		c = q.acquireWait()
+		s.mu.Lock()
+		if c == nil || s.closed {
+			if c != nil {
+				q.release(c)
+			}
+			s.droppedClosed++
+			s.mu.Unlock()
+			return droppedClosed
+		}
+		if s.cur != nil {
+			// Another caller installed a chunk meanwhile: use it if it fits.
+			if cur := s.cur; len(cur.buf)+len(rec) <= q.batchBytes && len(cur.recs) < q.batchSize {
+				cur.add(sc, rec)
+				s.accepted++
+				s.mu.Unlock()
+				q.release(c)
+				return enqueued
+			}
+			q.seal(s)
+		}
+	}
+	s.cur = c
+	c.add(sc, rec)
+	s.accepted++
+	if len(c.buf) >= q.batchBytes || len(c.recs) >= q.batchSize {
+		q.seal(s)
+	}
+	s.mu.Unlock()
+	return enqueued
+}
+
+func (c *chunk) add(sc *scope, rec []byte) {
+	c.buf = append(c.buf, rec...)
+	c.recs = append(c.recs, recordRef{scope: sc, end: uint32(len(c.buf))})
+}
+
+// seal hands the shard's current chunk to the export workers. s.mu is held.
+// The send never blocks: full has room for every chunk that may exist.
+func (q *queue) seal(s *shard) {
+	if s.cur == nil {
+		return
+	}
+	q.full <- s.cur
+	s.cur = nil
+}
+
+// sealAll seals every shard's current chunk (for the export interval, flush
+// and shutdown). With closeShards, shards accept no more records.
+func (q *queue) sealAll(closeShards bool) {
+	for i := range q.shards {
+		s := &q.shards[i]
+		s.mu.Lock()
+		q.seal(s)
+		if closeShards {
+			s.closed = true
+		}
+		s.mu.Unlock()
+	}
+}
+
+func (q *queue) tryAcquire() *chunk {
+	select {
+	case <-q.slots:
+		return q.newChunk()
+	default:
+		return nil
+	}
+}
+
+// acquireWait waits for room in the queue; it returns nil at shutdown.
+func (q *queue) acquireWait() *chunk {
+	select {
+	case <-q.slots:
+		return q.newChunk()
+	case <-q.closed:
+		return nil
+	}
+}
+
+func (q *queue) newChunk() *chunk {
+	q.freeMu.Lock()
+	if n := len(q.free); n > 0 {
+		c := q.free[n-1]
+		q.free[n-1] = nil
+		q.free = q.free[:n-1]
+		q.freeMu.Unlock()
+		return c
+	}
+	q.freeMu.Unlock()
+	return &chunk{
+		buf:  make([]byte, 0, q.batchBytes),
+		recs: make([]recordRef, 0, min(q.batchSize, q.batchBytes/64+1)),
+	}
+}
+
+// release returns an exported chunk's slot; the chunk itself is kept for
+// reuse unless enough are kept already or it grew for an oversized record.
+func (q *queue) release(c *chunk) {
+	clear(c.recs)
+	c.recs = c.recs[:0]
+	c.buf = c.buf[:0]
+	if cap(c.buf) <= q.batchBytes {
+		q.freeMu.Lock()
+		if len(q.free) < q.keepFree {
+			q.free = append(q.free, c)
+		}
+		q.freeMu.Unlock()
+	}
+	q.slots <- struct{}{}
+}
+
+// counts sums the shard counters.
+func (q *queue) counts() (accepted, droppedFull, droppedClosed uint64) {
+	for i := range q.shards {
+		s := &q.shards[i]
+		s.mu.Lock()
+		accepted += s.accepted
+		droppedFull += s.droppedFull
+		droppedClosed += s.droppedClosed
+		s.mu.Unlock()
+	}
+	return accepted, droppedFull, droppedClosed
+}
