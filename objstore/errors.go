@@ -49,3 +49,22 @@ const (
 	OpList       Op = "list"
 	OpDelete     Op = "delete"
 )
+
+// More sentinel errors, added after the first set; the same rules apply.
+var (
+	// ErrInvalidRange: the range asked of [Bucket.GetRange] is impossible (a negative offset).
+	// A range that starts at or beyond the end of the object is not an error: it reads nothing.
+	ErrInvalidRange = errors.New("invalid object range")
+	// ErrUnknownScheme: [Open] was given a URL whose scheme no [Opener] is registered for.
+	ErrUnknownScheme = errors.New("unknown bucket URL scheme")
+)
+
+// IsInvalidKey reports whether err means that a key was rejected by [ValidateKey] (or by a
+// provider's own stricter rules) before any request was sent.
+func IsInvalidKey(err error) bool { return errors.Is(err, ErrInvalidKey) }
+
+// IsIntegrity reports whether err means that content did not match its checksum or length.
+func IsIntegrity(err error) bool { return errors.Is(err, ErrIntegrity) }
+
+// IsClosed reports whether err means that the bucket was closed.
+func IsClosed(err error) bool { return errors.Is(err, ErrClosed) }

@@ -1,0 +1,399 @@
+package objstore
+
+import (
+	"context"
+	"io"
+	"iter"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// ScopeName is the instrumentation scope of the tracer and meter used by [Instrument].
+const ScopeName = "github.com/esper-platform/obskit/objstore"
+
+// Attribute keys recorded by [Instrument], besides the semantic conventions aws.s3.bucket,
+// aws.s3.key and error.type.
+const (
+	AttrOperation = attribute.Key("objstore.operation")  // an Op: "put", "get", …
+	AttrSuccess   = attribute.Key("objstore.success")    // bool
+	AttrOutcome   = attribute.Key("objstore.outcome")    // an Outcome
+	AttrLatencyMs = attribute.Key("objstore.latency_ms") // float64, milliseconds
+	AttrBytes     = attribute.Key("objstore.bytes")      // int64
+	AttrAttempts  = attribute.Key("objstore.attempts")   // int64, from RecordAttempt
+	AttrPrefix    = attribute.Key("objstore.prefix")     // List only
+	AttrObjects   = attribute.Key("objstore.objects")    // List only: objects yielded
+	AttrDirection = attribute.Key("objstore.direction")  // metric objstore.bytes: "upload" | "download"
+)
+
+// Metric names recorded by [Instrument].
+const (
+	MetricOperations = "objstore.operations"
+	MetricDuration   = "objstore.operation.duration"
+	MetricBytes      = "objstore.bytes"
+	MetricInflight   = "objstore.inflight"
+	MetricRetries    = "objstore.retries"
+)
+
+// durationBuckets are the explicit bucket boundaries, in seconds, of the
+// objstore.operation.duration histogram: from 1 ms (a memory or cached read) to 5 min (a large
+// multipart upload).
+var durationBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300}
+
+// ops lists the operations in index order (the op* constants); opIndex is its inverse.
+var ops = [...]Op{OpPut, OpGet, OpGetRange, OpAttributes, OpExists, OpList, OpDelete}
+
+const (
+	opPut = iota
+	opGet
+	opGetRange
+	opAttributes
+	opExists
+	opList
+	opDelete
+)
+
+var outcomes = [...]Outcome{OutcomeSuccess, OutcomeNotFound, OutcomeCanceled, OutcomeFailure}
+
+func outcomeIndex(o Outcome) int {
+	switch o {
+	case OutcomeSuccess:
+		return 0
+	case OutcomeNotFound:
+		return 1
+	case OutcomeCanceled:
+		return 2
+	default:
+		return 3
+	}
+}
+
+// Instrument returns a Bucket that records one span and a set of metrics for every operation on
+// b (see the package documentation, section OpenTelemetry), and optionally feeds a [Stats]. The
+// span is started before b is called, so spans the provider or its SDK start from the context
+// nest beneath it. Keys are recorded on spans only, never as metric attributes.
+//
+// The decorator adds no behaviour: errors and results are b's, unchanged. For a streamed Get the
+// operation ends when the reader is closed; a reader never closed leaves its span unended.
+func Instrument(b Bucket, opts ...InstrumentOption) Bucket {
+	c := newInstrumentConfig(opts)
+	in := &instrumented{
+		next:   b,
+		tracer: c.tracerProvider.Tracer(ScopeName),
+		stats:  c.stats,
+	}
+	var common []attribute.KeyValue
+	if c.bucketName != "" {
+		in.bucketAttr = semconv.AWSS3BucketKey.String(c.bucketName)
+		in.hasBucket = true
+		common = append(common, in.bucketAttr)
+	}
+	meter := c.meterProvider.Meter(ScopeName)
+	in.newInstruments(meter)
+	for i, op := range ops {
+		oi := &in.ops[i]
+		oi.spanName = "objstore." + string(op)
+		oi.opAttr = AttrOperation.String(string(op))
+		oi.opOnly = metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{oi.opAttr}, common...)...))
+		for j, o := range outcomes {
+			oi.byOutcome[j] = metric.WithAttributeSet(attribute.NewSet(
+				append([]attribute.KeyValue{oi.opAttr, AttrOutcome.String(string(o))}, common...)...))
+		}
+	}
+	in.upload = metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{AttrDirection.String("upload")}, common...)...))
+	in.download = metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{AttrDirection.String("download")}, common...)...))
+	return in
+}
+
+// instrumented is the Bucket returned by Instrument.
+type instrumented struct {
+	next       Bucket
+	tracer     trace.Tracer
+	stats      *Stats
+	bucketAttr attribute.KeyValue
+	hasBucket  bool
+
+	operations metric.Int64Counter
+	duration   metric.Float64Histogram
+	bytes      metric.Int64Counter
+	inflight   metric.Int64UpDownCounter
+	retries    metric.Int64Counter
+
+	ops      [len(ops)]opInstruments
+	upload   metric.MeasurementOption
+	download metric.MeasurementOption
+}
+
+// opInstruments holds what is precomputed for one operation, so recording does not allocate.
+type opInstruments struct {
+	spanName  string
+	opAttr    attribute.KeyValue
+	opOnly    metric.MeasurementOption
+	byOutcome [len(outcomes)]metric.MeasurementOption
+}
+
+func (in *instrumented) newInstruments(meter metric.Meter) {
+	noop := metricnoop.Meter{}
+	var err error
+	if in.operations, err = meter.Int64Counter(MetricOperations,
+		metric.WithUnit("{operation}"),
+		metric.WithDescription("Object store operations, by operation and outcome.")); err != nil {
+		otel.Handle(err)
+		in.operations, _ = noop.Int64Counter(MetricOperations)
+	}
+	if in.duration, err = meter.Float64Histogram(MetricDuration,
+		metric.WithUnit("s"),
+		metric.WithDescription("Duration of object store operations; for Get, until the reader is closed."),
+		metric.WithExplicitBucketBoundaries(durationBuckets...)); err != nil {
+		otel.Handle(err)
+		in.duration, _ = noop.Float64Histogram(MetricDuration)
+	}
+	if in.bytes, err = meter.Int64Counter(MetricBytes,
+		metric.WithUnit("By"),
+		metric.WithDescription("Object content bytes transferred, by direction (upload, download).")); err != nil {
+		otel.Handle(err)
+		in.bytes, _ = noop.Int64Counter(MetricBytes)
+	}
+	if in.inflight, err = meter.Int64UpDownCounter(MetricInflight,
+		metric.WithUnit("{operation}"),
+		metric.WithDescription("Object store operations in progress, by operation.")); err != nil {
+		otel.Handle(err)
+		in.inflight, _ = noop.Int64UpDownCounter(MetricInflight)
+	}
+	if in.retries, err = meter.Int64Counter(MetricRetries,
+		metric.WithUnit("{retry}"),
+		metric.WithDescription("Request attempts retried by the provider, by operation.")); err != nil {
+		otel.Handle(err)
+		in.retries, _ = noop.Int64Counter(MetricRetries)
+	}
+}
+
+// operation is the state of one logical operation between begin and end.
+type operation struct {
+	attemptCounter
+	in    *instrumented
+	op    int // index into ops
+	span  trace.Span
+	ctx   context.Context // the span's context, for recording metrics
+	start time.Time
+}
+
+// begin starts o: span, inflight, and the context handed to the provider.
+func (in *instrumented) begin(ctx context.Context, o *operation, op int, target attribute.KeyValue) context.Context {
+	oi := &in.ops[op]
+	o.in, o.op = in, op
+	attrs := make([]attribute.KeyValue, 0, 3)
+	attrs = append(attrs, oi.opAttr)
+	if in.hasBucket {
+		attrs = append(attrs, in.bucketAttr)
+	}
+	attrs = append(attrs, target)
+	ctx, o.span = in.tracer.Start(ctx, oi.spanName,
+		trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+	o.ctx = ctx
+	in.inflight.Add(ctx, 1, oi.opOnly)
+	o.start = time.Now()
+	return withAttemptCounter(ctx, &o.attemptCounter)
+}
+
+// end records the result of o and ends its span. Extra span attributes (List's object count)
+// come in extra.
+func (o *operation) end(err error, bytes int64, extra ...attribute.KeyValue) {
+	d := time.Since(o.start)
+	in, oi := o.in, &o.in.ops[o.op]
+	outcome := Classify(ops[o.op], err)
+	attempts := o.attempts.Load()
+	if o.span.IsRecording() {
+		o.span.SetAttributes(
+			AttrSuccess.Bool(outcome == OutcomeSuccess),
+			AttrOutcome.String(string(outcome)),
+			AttrLatencyMs.Float64(float64(d)/float64(time.Millisecond)),
+			AttrBytes.Int64(bytes),
+			AttrAttempts.Int64(attempts),
+		)
+		if len(extra) > 0 {
+			o.span.SetAttributes(extra...)
+		}
+		if outcome == OutcomeFailure {
+			o.span.SetAttributes(semconv.ErrorTypeKey.String(ErrorType(err)))
+			o.span.RecordError(err)
+			o.span.SetStatus(codes.Error, err.Error())
+		}
+	}
+	ctx := o.ctx
+	in.operations.Add(ctx, 1, oi.byOutcome[outcomeIndex(outcome)])
+	in.duration.Record(ctx, d.Seconds(), oi.byOutcome[outcomeIndex(outcome)])
+	in.inflight.Add(ctx, -1, oi.opOnly)
+	if r := o.retries.Load(); r > 0 {
+		in.retries.Add(ctx, r, oi.opOnly)
+	}
+	if bytes > 0 {
+		switch o.op {
+		case opPut:
+			in.bytes.Add(ctx, bytes, in.upload)
+		case opGet, opGetRange:
+			in.bytes.Add(ctx, bytes, in.download)
+		}
+	}
+	if in.stats != nil {
+		in.stats.Record(ops[o.op], outcome, d, bytes)
+	}
+	o.span.End()
+}
+
+func keyAttr(key string) attribute.KeyValue { return semconv.AWSS3KeyKey.String(key) }
+
+// Put implements Bucket. The bytes recorded are size once the object is stored; when size is
+// unknown (-1) the reader is wrapped to count them, so the provider sees only an io.Reader.
+func (in *instrumented) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+	o := &operation{}
+	ctx = in.begin(ctx, o, opPut, keyAttr(key))
+	if size >= 0 {
+		err := in.next.Put(ctx, key, r, size)
+		o.end(err, sizeIfOK(err, size))
+		return err
+	}
+	cr := &countingReader{r: r}
+	err := in.next.Put(ctx, key, cr, size)
+	o.end(err, sizeIfOK(err, cr.n))
+	return err
+}
+
+func sizeIfOK(err error, n int64) int64 {
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// Get implements Bucket. The operation ends when the returned reader is closed (or at once if
+// Get fails); its bytes are those read by then.
+func (in *instrumented) Get(ctx context.Context, key string) (io.ReadCloser, error) {
+	g := &getReader{}
+	ctx = in.begin(ctx, &g.operation, opGet, keyAttr(key))
+	rc, err := in.next.Get(ctx, key)
+	if err != nil {
+		g.end(err, 0)
+		return nil, err
+	}
+	g.rc = rc
+	return g, nil
+}
+
+// GetRange implements Bucket, like Get.
+func (in *instrumented) GetRange(ctx context.Context, key string, off, length int64) (io.ReadCloser, error) {
+	g := &getReader{}
+	ctx = in.begin(ctx, &g.operation, opGetRange, keyAttr(key))
+	rc, err := in.next.GetRange(ctx, key, off, length)
+	if err != nil {
+		g.end(err, 0)
+		return nil, err
+	}
+	g.rc = rc
+	return g, nil
+}
+
+// getReader counts the bytes read and ends the operation on Close. Read does not allocate.
+// Like most readers it is not safe for concurrent use.
+type getReader struct {
+	operation
+	rc     io.ReadCloser
+	n      int64
+	err    error // first read error other than io.EOF
+	closed bool
+}
+
+func (g *getReader) Read(p []byte) (int, error) {
+	n, err := g.rc.Read(p)
+	g.n += int64(n)
+	if err != nil && err != io.EOF && g.err == nil {
+		g.err = err
+	}
+	return n, err
+}
+
+// Close closes the provider's reader and ends the operation; later calls return nil.
+func (g *getReader) Close() error {
+	if g.closed {
+		return nil
+	}
+	g.closed = true
+	cerr := g.rc.Close()
+	err := g.err
+	if err == nil {
+		err = cerr
+	}
+	g.end(err, g.n)
+	return cerr
+}
+
+// Attributes implements Bucket.
+func (in *instrumented) Attributes(ctx context.Context, key string) (Attributes, error) {
+	o := &operation{}
+	ctx = in.begin(ctx, o, opAttributes, keyAttr(key))
+	a, err := in.next.Attributes(ctx, key)
+	o.end(err, 0)
+	return a, err
+}
+
+// Exists implements Bucket.
+func (in *instrumented) Exists(ctx context.Context, key string) (bool, error) {
+	o := &operation{}
+	ctx = in.begin(ctx, o, opExists, keyAttr(key))
+	ok, err := in.next.Exists(ctx, key)
+	o.end(err, 0)
+	return ok, err
+}
+
+// List implements Bucket. The span starts when iteration starts and ends when it stops.
+func (in *instrumented) List(ctx context.Context, prefix string) iter.Seq2[ObjectInfo, error] {
+	return func(yield func(ObjectInfo, error) bool) {
+		o := &operation{}
+		lctx := in.begin(ctx, o, opList, AttrPrefix.String(prefix))
+		var (
+			n   int64
+			err error
+		)
+		defer func() { o.end(err, 0, AttrObjects.Int64(n)) }()
+		for info, e := range in.next.List(lctx, prefix) {
+			if e != nil {
+				err = e
+				yield(info, e)
+				return
+			}
+			n++
+			if !yield(info, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Delete implements Bucket.
+func (in *instrumented) Delete(ctx context.Context, key string) error {
+	o := &operation{}
+	ctx = in.begin(ctx, o, opDelete, keyAttr(key))
+	err := in.next.Delete(ctx, key)
+	o.end(err, 0)
+	return err
+}
+
+// Close implements Bucket: it closes the decorated bucket. It records nothing.
+func (in *instrumented) Close() error { return in.next.Close() }
