@@ -55,9 +55,11 @@ func benchLoaders[C, S, K any](b *testing.B, environ func(prefix string) map[str
 	})
 }
 
-func BenchmarkLoad10(b *testing.B)   { benchLoaders[Caarlos10, Seth10, Kelsey10](b, Environment10) }
-func BenchmarkLoad100(b *testing.B)  { benchLoaders[Caarlos100, Seth100, Kelsey100](b, Environment100) }
-func BenchmarkLoad1000(b *testing.B) { benchLoaders[Caarlos1000, Seth1000, Kelsey1000](b, Environment1000) }
+func BenchmarkLoad10(b *testing.B)  { benchLoaders[Caarlos10, Seth10, Kelsey10](b, Environment10) }
+func BenchmarkLoad100(b *testing.B) { benchLoaders[Caarlos100, Seth100, Kelsey100](b, Environment100) }
+func BenchmarkLoad1000(b *testing.B) {
+	benchLoaders[Caarlos1000, Seth1000, Kelsey1000](b, Environment1000)
+}
 
 // TestLoadersAgree checks that every loader reads the same values, so the benchmark compares
 // equal work.
