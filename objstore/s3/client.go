@@ -1,0 +1,177 @@
+package s3
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/aws/smithy-go/tracing"
+	"github.com/aws/smithy-go/tracing/smithyoteltracing"
+
+	"github.com/esper-platform/obskit/objstore"
+)
+
+// retryBaseDelay is the first backoff step for errors other than throttling (for which the SDK
+// starts at 1s). With full jitter and 8 attempts a request keeps trying for about 6 s on
+// average, long enough to ride out a server restart.
+const retryBaseDelay = 100 * time.Millisecond
+
+// New builds an S3 client from cfg and returns a Bucket over cfg.Bucket, instrumented with
+// objstore.Instrument unless [WithInstrumentation](false) is given. It sends no request: a wrong
+// endpoint or credentials show up at the first operation.
+//
+// The client retries every request up to cfg.MaxAttempts times with exponential backoff and full
+// jitter on 5xx answers, throttling (SlowDown), connection resets, refused connections and
+// timeouts, without the SDK's client-side retry quota (which at its default of 500 tokens fails
+// bursts of concurrent uploads with "retry quota exceeded"); its HTTP transport keeps
+// cfg.MaxConns idle connections per host.
+func New(ctx context.Context, cfg Config, opts ...Option) (*Bucket, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("objstore/s3: invalid configuration: %w", err)
+	}
+	o := newOptions(opts)
+	if o.partSize == 0 {
+		o.partSize = cfg.PartSize
+	}
+	if o.partConcurrency == 0 {
+		o.partConcurrency = cfg.PartConcurrency
+	}
+	if o.checksum == "" {
+		o.checksum = cfg.Checksum
+	}
+	if o.verifyGet == nil {
+		o.verifyGet = &cfg.VerifyGet
+	}
+
+	httpClient := awshttp.NewBuildableClient().
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = cfg.DialTimeout }).
+		WithTransportOptions(func(tr *http.Transport) {
+			tr.MaxIdleConns = max(cfg.MaxConns, 100)
+			tr.MaxIdleConnsPerHost = cfg.MaxConns
+			tr.ResponseHeaderTimeout = cfg.ResponseHeaderTimeout
+		})
+	awsCfg, err := loadAWSConfig(ctx, cfg, httpClient)
+	if err != nil {
+		return nil, err
+	}
+	client := s3.NewFromConfig(awsCfg, func(so *s3.Options) {
+		so.UsePathStyle = cfg.PathStyle
+		if cfg.Endpoint != "" {
+			so.BaseEndpoint = aws.String(cfg.Endpoint)
+		}
+		so.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenSupported
+		so.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+		so.DisableLogOutputChecksumValidationSkipped = true
+		instrumentClient(so, o)
+	})
+	b, err := newBucket(client, cfg.Bucket, o)
+	if err != nil {
+		return nil, err
+	}
+	b.closeIdle = func() { httpClient.GetTransport().CloseIdleConnections() }
+	return b, nil
+}
+
+// loadAWSConfig returns the SDK configuration for cfg. With static credentials it is built
+// entirely from cfg; without, the SDK's default chain (shared files, web identity, container and
+// instance roles) provides the credentials.
+func loadAWSConfig(ctx context.Context, cfg Config, httpClient aws.HTTPClient) (aws.Config, error) {
+	retryer := func() aws.Retryer { return newRetryer(cfg.MaxAttempts, cfg.MaxBackoff) }
+	if cfg.AccessKeyID.IsSet() {
+		return aws.Config{
+			Region: cfg.Region,
+			Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(
+				cfg.AccessKeyID.Reveal(), cfg.SecretAccessKey.Reveal(), cfg.SessionToken.Reveal())),
+			HTTPClient:       httpClient,
+			Retryer:          retryer,
+			RetryMaxAttempts: cfg.MaxAttempts,
+		}, nil
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx,
+		awsconfig.WithRegion(cfg.Region),
+		awsconfig.WithHTTPClient(httpClient),
+		awsconfig.WithRetryer(retryer),
+	)
+	if err != nil {
+		// The SDK's message names files and profiles, never secrets.
+		return aws.Config{}, fmt.Errorf("objstore/s3: loading the AWS default configuration: %w", err)
+	}
+	return awsCfg, nil
+}
+
+// newRetryer is the SDK's standard retryer with bounded attempts, exponential backoff with full
+// jitter, no client-side retry quota, and a few more transient errors counted as retryable.
+func newRetryer(maxAttempts int, maxBackoff time.Duration) aws.Retryer {
+	return retry.NewStandard(func(so *retry.StandardOptions) {
+		so.MaxAttempts = maxAttempts
+		so.MaxBackoff = maxBackoff
+		so.BaseDelay = retryBaseDelay
+		so.RateLimiter = ratelimit.None
+		so.Retryables = append(so.Retryables, retry.IsErrorRetryableFunc(transientNetworkError))
+	})
+}
+
+// transientNetworkError catches what the SDK's checks leave undecided: a connection cut while
+// the request or response body was in flight.
+func transientNetworkError(err error) aws.Ternary {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED),
+		errors.Is(err, net.ErrClosed):
+		return aws.TrueTernary
+	}
+	return aws.UnknownTernary
+}
+
+// instrumentClient sets the SDK's tracer (so its spans nest under the objstore.* span) and the
+// middleware that reports each attempt to objstore.
+func instrumentClient(so *s3.Options, o options) {
+	if o.instrument && o.sdkSpans {
+		so.TracerProvider = smithyoteltracing.Adapt(o.tracerProvider)
+	} else {
+		so.TracerProvider = &tracing.NopTracerProvider{}
+	}
+	if o.instrument {
+		so.APIOptions = append(so.APIOptions, addAttemptMiddleware)
+	}
+}
+
+// attemptsKey holds, for one SDK operation, the number of attempts made so far.
+type attemptsKey struct{}
+
+// addAttemptMiddleware reports every attempt (objstore.RecordAttempt) and every retry
+// (objstore.RecordRetry) of the operation to the objstore instrumentation, through the context.
+func addAttemptMiddleware(stack *middleware.Stack) error {
+	if err := stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("obskit.AttemptCounter",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+			middleware.FinalizeOutput, middleware.Metadata, error) {
+			return next.HandleFinalize(middleware.WithStackValue(ctx, attemptsKey{}, new(int)), in)
+		}), "Retry", middleware.Before); err != nil {
+		return err
+	}
+	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("obskit.RecordAttempt",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+			middleware.FinalizeOutput, middleware.Metadata, error) {
+			objstore.RecordAttempt(ctx)
+			if n, ok := middleware.GetStackValue(ctx, attemptsKey{}).(*int); ok {
+				*n++ // attempts of one operation run one after another
+				if *n > 1 {
+					objstore.RecordRetry(ctx)
+				}
+			}
+			return next.HandleFinalize(ctx, in)
+		}), "Retry", middleware.After)
+}

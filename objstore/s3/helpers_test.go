@@ -1,0 +1,35 @@
+package s3_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/internal/testserver"
+	"github.com/esper-platform/obskit/objstore/s3"
+)
+
+// versityConfig returns a Config for srv, with the defaults and overrides applied.
+func versityConfig(srv *testserver.S3Server, endpoint string) s3.Config {
+	cfg := s3.DefaultConfig(srv.Bucket)
+	cfg.Region = srv.Region
+	cfg.Endpoint = endpoint
+	cfg.PathStyle = true
+	cfg.AccessKeyID = envconfig.NewSecret(srv.AccessKey)
+	cfg.SecretAccessKey = envconfig.NewSecret(srv.SecretKey)
+	return cfg
+}
+
+// openVersity returns a Bucket on srv (through endpoint when not empty), closed by a cleanup.
+func openVersity(t testing.TB, srv *testserver.S3Server, endpoint string, opts ...s3.Option) *s3.Bucket {
+	t.Helper()
+	if endpoint == "" {
+		endpoint = srv.Endpoint
+	}
+	b, err := s3.New(context.Background(), versityConfig(srv, endpoint), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	return b
+}
