@@ -19,8 +19,8 @@ import (
 type discardExporter struct{}
 
 func (discardExporter) Export(context.Context, []sdklog.Record) error { return nil }
-func (discardExporter) Shutdown(context.Context) error              { return nil }
-func (discardExporter) ForceFlush(context.Context) error             { return nil }
+func (discardExporter) Shutdown(context.Context) error                { return nil }
+func (discardExporter) ForceFlush(context.Context) error              { return nil }
 
 // spanContext returns a context carrying a sampled span, as a request handler has.
 func spanContext() context.Context {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"reflect"
+	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
@@ -166,11 +167,15 @@ func unixNano(t int64) uint64 {
 }
 
 // encodeRecord appends the content of an OTLP LogRecord for r, logged with
-// ctx, to e.buf. now is the observed time used when r carries none.
-func (e *encoder) encodeRecord(ctx context.Context, r *log.Record, lim limits, now int64) {
+// ctx, to e.buf. A record without an observed timestamp gets its own
+// timestamp as observed time (a bridge sets the timestamp when it observes the
+// record, in the same call), or now() if it has none.
+func (e *encoder) encodeRecord(ctx context.Context, r *log.Record, lim limits, now func() time.Time) {
 	b := e.buf
+	var tsNano int64
 	if ts := r.Timestamp(); !ts.IsZero() {
-		if n := unixNano(ts.UnixNano()); n != 0 {
+		tsNano = ts.UnixNano()
+		if n := unixNano(tsNano); n != 0 {
 			b = append(b, tagTime)
 			b = appendFixed64(b, n)
 		}
@@ -205,9 +210,14 @@ func (e *encoder) encodeRecord(ctx context.Context, r *log.Record, lim limits, n
 		b = append(b, tagSpanID, 8)
 		b = append(b, sid[:]...)
 	}
-	obs := now
-	if ot := r.ObservedTimestamp(); !ot.IsZero() {
+	var obs int64
+	switch ot := r.ObservedTimestamp(); {
+	case !ot.IsZero():
 		obs = ot.UnixNano()
+	case tsNano != 0:
+		obs = tsNano
+	default:
+		obs = now().UnixNano()
 	}
 	if n := unixNano(obs); n != 0 {
 		b = append(b, tagObservedTime)
@@ -219,21 +229,46 @@ func (e *encoder) encodeRecord(ctx context.Context, r *log.Record, lim limits, n
 	e.buf = b
 }
 
+// smallAttrs is the number of attributes collected on the stack.
+const smallAttrs = 8
+
+// collectAttributes appends the valid attributes of r to dst.
+func collectAttributes(dst []attribute.KeyValue, r *log.Record) []attribute.KeyValue {
+	r.WalkAttributes(func(kv attribute.KeyValue) bool {
+		if kv.Valid() {
+			dst = append(dst, kv)
+		}
+		return true
+	})
+	return dst
+}
+
 // appendAttributes writes the record's attributes with the SDK's semantics:
 // invalid (empty) keys are skipped, duplicate keys keep the first position and
 // the last value, an error set with SetErr adds exception.message and
 // exception.type unless present, and the count limit drops the rest. It
 // returns the number of attributes dropped by the limit.
 func (e *encoder) appendAttributes(b []byte, r *log.Record, lim limits) ([]byte, int) {
-	kvs := e.kvs[:0]
-	r.WalkAttributes(func(kv attribute.KeyValue) bool {
-		if kv.Valid() {
-			kvs = append(kvs, kv)
-		}
-		return true
-	})
+	n := r.AttributesLen()
+	if n == 0 && r.Err() == nil {
+		return b, 0
+	}
+	if n <= smallAttrs-2 {
+		// Collected on the stack: no write barriers, no allocation. Two
+		// spare entries leave room for the exception attributes.
+		var small [smallAttrs]attribute.KeyValue
+		return appendKeyValueList(b, collectAttributes(small[:0], r), r.Err(), lim)
+	}
+	kvs := collectAttributes(e.kvs[:0], r)
+	b, dropped := appendKeyValueList(b, kvs, r.Err(), lim)
+	clear(kvs[:cap(kvs)])
+	e.kvs = kvs[:0]
+	return b, dropped
+}
+
+func appendKeyValueList(b []byte, kvs []attribute.KeyValue, err error, lim limits) ([]byte, int) {
 	kvs = dedupKeyValues(kvs)
-	if err := r.Err(); err != nil {
+	if err != nil {
 		var hasMsg, hasType bool
 		for i := range kvs {
 			switch kvs[i].Key {
@@ -262,8 +297,6 @@ func (e *encoder) appendAttributes(b []byte, r *log.Record, lim limits) ([]byte,
 	for i := range kvs {
 		b = appendKeyValue(b, tagAttributes, kvs[i], lim, 0)
 	}
-	clear(kvs)
-	e.kvs = kvs[:0]
 	return b, dropped
 }
 
@@ -285,7 +318,9 @@ next:
 				continue next
 			}
 		}
-		kvs[out] = kvs[i]
+		if out != i {
+			kvs[out] = kvs[i]
+		}
 		out++
 	}
 	return kvs[:out]
@@ -334,6 +369,17 @@ func errorType(err error) string {
 
 // appendKeyValue writes kv as a length-delimited KeyValue field with tag.
 func appendKeyValue(b []byte, tag byte, kv attribute.KeyValue, lim limits, depth int) []byte {
+	if vsize, ok := scalarSize(kv.Value, lim); ok {
+		// Sizes known up front: no placeholder, no move.
+		ksize := 1 + varintSize(uint64(len(kv.Key))) + len(kv.Key)
+		size := ksize + 1 + varintSize(uint64(vsize)) + vsize
+		b = append(b, tag)
+		b = appendVarint(b, uint64(size))
+		b = appendString(b, tagKey, string(kv.Key))
+		b = append(b, tagValue)
+		b = appendVarint(b, uint64(vsize))
+		return appendAnyValue(b, kv.Value, lim, depth)
+	}
 	var start, vstart int
 	b, start = beginLen(b, tag)
 	b = appendString(b, tagKey, string(kv.Key))
@@ -341,6 +387,25 @@ func appendKeyValue(b []byte, tag byte, kv attribute.KeyValue, lim limits, depth
 	b = appendAnyValue(b, kv.Value, lim, depth)
 	b = endLen(b, vstart)
 	return endLen(b, start)
+}
+
+// scalarSize returns the encoded size of the AnyValue for v if v is a scalar.
+func scalarSize(v attribute.Value, lim limits) (int, bool) {
+	switch v.Type() {
+	case attribute.BOOL:
+		return 2, true
+	case attribute.INT64:
+		return 1 + varintSize(uint64(v.AsInt64())), true
+	case attribute.FLOAT64:
+		return 9, true
+	case attribute.STRING:
+		n := len(truncate(v.AsString(), lim.valueLength))
+		return 1 + varintSize(uint64(n)) + n, true
+	case attribute.EMPTY:
+		return 0, true
+	default:
+		return 0, false
+	}
 }
 
 // appendAnyValue writes the content of an OTLP AnyValue for v.

@@ -69,14 +69,15 @@ func (p *Provider) appendRequest(b []byte, c *chunk, runs *[]int) []byte {
 	if len(c.recs) == 0 {
 		return b
 	}
+	scopes := *p.scopes.Load()
 	rs := (*runs)[:0]
 	// Pass 1: size of each ScopeLogs and of the ResourceLogs.
 	rlSize := len(p.resourceField) + len(p.resourceSchemaField)
 	var start uint32
 	for i := 0; i < len(c.recs); {
-		sc := c.recs[i].scope
+		sc := scopes[c.recs[i].scope]
 		size := len(sc.field) + len(sc.schemaField)
-		for ; i < len(c.recs) && c.recs[i].scope == sc; i++ {
+		for ; i < len(c.recs) && scopes[c.recs[i].scope] == sc; i++ {
 			n := int(c.recs[i].end - start)
 			size += 1 + varintSize(uint64(n)) + n
 			start = c.recs[i].end
@@ -96,11 +97,11 @@ func (p *Provider) appendRequest(b []byte, c *chunk, runs *[]int) []byte {
 	start = 0
 	run := 0
 	for i := 0; i < len(c.recs); run++ {
-		sc := c.recs[i].scope
+		sc := scopes[c.recs[i].scope]
 		b = append(b, tagResourceLogsScopeLogs)
 		b = appendVarint(b, uint64(rs[run]))
 		b = append(b, sc.field...)
-		for ; i < len(c.recs) && c.recs[i].scope == sc; i++ {
+		for ; i < len(c.recs) && scopes[c.recs[i].scope] == sc; i++ {
 			end := c.recs[i].end
 			b = append(b, tagScopeLogsLogRecords)
 			b = appendVarint(b, uint64(end-start))

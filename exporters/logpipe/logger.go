@@ -13,6 +13,7 @@ const maxPooledEncoderBytes = 64 << 10
 
 // scope is one instrumentation scope, with its OTLP encoding prepared once.
 type scope struct {
+	id          uint32
 	field       []byte // ScopeLogs.scope field, empty for the empty scope
 	schemaField []byte // ScopeLogs.schema_url field, empty if none
 }
@@ -22,8 +23,8 @@ type scopeKey struct {
 	attrs                    attribute.Distinct
 }
 
-func newScope(name string, cfg log.LoggerConfig) *scope {
-	s := &scope{}
+func newScope(id uint32, name string, cfg log.LoggerConfig) *scope {
+	s := &scope{id: id}
 	attrs := cfg.InstrumentationAttributes()
 	if name != "" || cfg.InstrumentationVersion() != "" || attrs.Len() > 0 {
 		var b []byte
@@ -63,8 +64,8 @@ func (l *Logger) Emit(ctx context.Context, record log.Record) {
 	p := l.p
 	e := p.encoders.Get().(*encoder)
 	e.buf = e.buf[:0]
-	e.encodeRecord(ctx, &record, p.cfg.limits, p.cfg.now().UnixNano())
-	res := p.queue.enqueue(l.scope, e.buf)
+	e.encodeRecord(ctx, &record, p.cfg.limits, p.cfg.now)
+	res := p.queue.enqueue(l.scope.id, e.buf)
 	if cap(e.buf) <= maxPooledEncoderBytes {
 		p.encoders.Put(e)
 	}

@@ -32,6 +32,7 @@ type Provider struct {
 
 	loggersMu sync.Mutex
 	loggers   map[scopeKey]*Logger
+	scopes    atomic.Pointer[[]*scope] // by id; replaced, never changed
 
 	// Counters kept by export workers.
 	exported       atomic.Uint64
@@ -119,7 +120,14 @@ func (p *Provider) Logger(name string, options ...log.LoggerOption) log.Logger {
 	if l, ok := p.loggers[key]; ok {
 		return l
 	}
-	l := &Logger{p: p, scope: newScope(name, cfg)}
+	var scopes []*scope
+	if old := p.scopes.Load(); old != nil {
+		scopes = *old
+	}
+	sc := newScope(uint32(len(scopes)), name, cfg)
+	scopes = append(scopes[:len(scopes):len(scopes)], sc)
+	p.scopes.Store(&scopes)
+	l := &Logger{p: p, scope: sc}
 	p.loggers[key] = l
 	return l
 }

@@ -7,7 +7,7 @@ import (
 
 // recordRef locates one encoded record in a chunk.
 type recordRef struct {
-	scope *scope
+	scope uint32 // index in Provider.scopes
 	end   uint32 // offset just past the record in chunk.buf
 }
 
@@ -102,7 +102,7 @@ func (q *queue) lockShard() *shard {
 
 // enqueue copies the encoded record rec into the queue. It never blocks on
 // export unless the queue is blocking.
-func (q *queue) enqueue(sc *scope, rec []byte) enqueueResult {
+func (q *queue) enqueue(sc uint32, rec []byte) enqueueResult {
 	s := q.lockShard()
 	if s.closed {
 		s.droppedClosed++
@@ -158,7 +158,7 @@ func (q *queue) enqueue(sc *scope, rec []byte) enqueueResult {
 	return enqueued
 }
 
-func (c *chunk) add(sc *scope, rec []byte) {
+func (c *chunk) add(sc uint32, rec []byte) {
 	c.buf = append(c.buf, rec...)
 	c.recs = append(c.recs, recordRef{scope: sc, end: uint32(len(c.buf))})
 }
