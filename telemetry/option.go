@@ -1,0 +1,113 @@
+package telemetry
+
+import (
+	"io"
+	"os"
+
+	"go.opentelemetry.io/otel/attribute"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+// Option configures [Setup].
+type Option interface {
+	apply(options) options
+}
+
+type options struct {
+	environ         map[string]string // nil: the process environment
+	diag            io.Writer
+	console         io.Writer
+	exporterConsole io.Writer // nil: the exporters' default, os.Stdout
+	block           bool
+	resourceAttrs   []attribute.KeyValue
+	spanExporters   []sdktrace.SpanExporter
+	logExporters    []sdklog.Exporter
+	metricReaders   []sdkmetric.Reader
+}
+
+type optionFunc func(options) options
+
+func (f optionFunc) apply(o options) options { return f(o) }
+
+func newOptions(opts []Option) options {
+	o := options{diag: os.Stderr, console: os.Stderr}
+	for _, opt := range opts {
+		if opt != nil {
+			o = opt.apply(o)
+		}
+	}
+	return o
+}
+
+// WithEnvironment gives Setup the environment in which to look for OTEL_* variables it does
+// not recognise (one warning each); pass the map given to ConfigFromEnv through
+// envconfig.WithEnvironment. Default: the process environment.
+func WithEnvironment(environ map[string]string) Option {
+	return optionFunc(func(o options) options {
+		if environ == nil {
+			environ = map[string]string{}
+		}
+		o.environ = environ
+		return o
+	})
+}
+
+// WithDiagnostics sets where obskit writes its own warnings: unknown variables, dropped log
+// records, failed log exports and (after InstallGlobals) the SDK's errors, each kind at most
+// once per 10 seconds. It must not be a telemetry output. Default: os.Stderr.
+func WithDiagnostics(w io.Writer) Option {
+	return optionFunc(func(o options) options {
+		if w != nil {
+			o.diag = w
+		}
+		return o
+	})
+}
+
+// WithConsoleWriter sets where the console log handler (OBSKIT_LOG_CONSOLE) and the console
+// exporters (OTEL_*_EXPORTER=console) write. Default: os.Stderr for the log handler, os.Stdout
+// for the exporters.
+func WithConsoleWriter(w io.Writer) Option {
+	return optionFunc(func(o options) options {
+		if w != nil {
+			o.console, o.exporterConsole = w, w
+		}
+		return o
+	})
+}
+
+// WithBlockingLogs makes logging calls wait for room when the log export queue is full,
+// instead of dropping records; for batch jobs that must lose nothing. Same as OBSKIT_LOG_BLOCK.
+// Default: drop (and count) records.
+func WithBlockingLogs() Option {
+	return optionFunc(func(o options) options { o.block = true; return o })
+}
+
+// WithResourceAttributes adds resource attributes from code; OTEL_RESOURCE_ATTRIBUTES and
+// OTEL_SERVICE_NAME override them. Default: none.
+func WithResourceAttributes(attrs ...attribute.KeyValue) Option {
+	return optionFunc(func(o options) options {
+		o.resourceAttrs = append(o.resourceAttrs, attrs...)
+		return o
+	})
+}
+
+// WithSpanExporter adds a span exporter to those named by OTEL_TRACES_EXPORTER, batched with
+// the OTEL_BSP_* settings. Default: none.
+func WithSpanExporter(e sdktrace.SpanExporter) Option {
+	return optionFunc(func(o options) options { o.spanExporters = append(o.spanExporters, e); return o })
+}
+
+// WithLogExporter adds a log exporter to those named by OTEL_LOGS_EXPORTER, fed by the same
+// batch processor. Default: none.
+func WithLogExporter(e sdklog.Exporter) Option {
+	return optionFunc(func(o options) options { o.logExporters = append(o.logExporters, e); return o })
+}
+
+// WithMetricReader adds a metric reader (a periodic reader around an exporter, or a
+// sdkmetric.ManualReader) to those made for OTEL_METRICS_EXPORTER. Default: none.
+func WithMetricReader(r sdkmetric.Reader) Option {
+	return optionFunc(func(o options) options { o.metricReaders = append(o.metricReaders, r); return o })
+}

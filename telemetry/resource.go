@@ -1,0 +1,111 @@
+package telemetry
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/esper-platform/obskit/envconfig"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/resource"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+)
+
+// newResource describes the process: detected host, process and runtime attributes, then the
+// attributes given in code, then OTEL_RESOURCE_ATTRIBUTES, then service.name,
+// service.version and deployment.environment.name; each later source overrides the earlier.
+// The command line is left out (it may hold secrets), and so is the process owner.
+func newResource(ctx context.Context, c *Config, inCode []attribute.KeyValue) (*resource.Resource, error) {
+	fromEnv, err := parseResourceAttributes(c.ResourceAttributes)
+	if err != nil {
+		return nil, err
+	}
+	var service []attribute.KeyValue
+	name := c.ServiceName
+	if name == "" && !hasKey(fromEnv, semconv.ServiceNameKey) && !hasKey(inCode, semconv.ServiceNameKey) {
+		name = "unknown_service:" + filepath.Base(executable())
+	}
+	if name != "" {
+		service = append(service, semconv.ServiceName(name))
+	}
+	version := c.ServiceVersion
+	if version == "" && !hasKey(fromEnv, semconv.ServiceVersionKey) && !hasKey(inCode, semconv.ServiceVersionKey) {
+		version = buildVersion()
+	}
+	if version != "" {
+		service = append(service, semconv.ServiceVersion(version))
+	}
+	if c.Environment != "" {
+		service = append(service, attribute.String("deployment.environment.name", c.Environment))
+	}
+	res, err := resource.New(ctx,
+		resource.WithSchemaURL(semconv.SchemaURL),
+		resource.WithTelemetrySDK(),
+		resource.WithHost(),
+		resource.WithProcessPID(),
+		resource.WithProcessExecutableName(),
+		resource.WithProcessRuntimeName(),
+		resource.WithProcessRuntimeVersion(),
+		resource.WithProcessRuntimeDescription(),
+		resource.WithAttributes(inCode...),
+		resource.WithAttributes(fromEnv...),
+		resource.WithAttributes(service...),
+	)
+	if errors.Is(err, resource.ErrPartialResource) {
+		err = nil // a detector failed (no hostname, say): keep what was found
+	}
+	return res, err
+}
+
+// parseResourceAttributes reads OTEL_RESOURCE_ATTRIBUTES: key=value pairs, comma-separated,
+// percent-decoded.
+func parseResourceAttributes(s string) ([]attribute.KeyValue, error) {
+	var out []attribute.KeyValue
+	for pair := range strings.SplitSeq(s, ",") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(pair, "=")
+		key, kerr := url.PathUnescape(strings.TrimSpace(k))
+		val, verr := url.PathUnescape(strings.TrimSpace(v))
+		if !ok || key == "" || kerr != nil || verr != nil {
+			return nil, &envconfig.VarError{Var: "OTEL_RESOURCE_ATTRIBUTES", Kind: envconfig.ErrInvalid,
+				Expected: "want key=value pairs separated by commas, percent-encoded"}
+		}
+		out = append(out, attribute.String(key, val))
+	}
+	return out, nil
+}
+
+func hasKey(kvs []attribute.KeyValue, k attribute.Key) bool {
+	for _, kv := range kvs {
+		if kv.Key == k {
+			return true
+		}
+	}
+	return false
+}
+
+func executable() string {
+	if p, err := os.Executable(); err == nil {
+		return p
+	}
+	if len(os.Args) > 0 {
+		return os.Args[0]
+	}
+	return "go"
+}
+
+// buildVersion is the main module's version from the binary's build info, or "" for a
+// development build.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok || bi.Main.Version == "" || bi.Main.Version == "(devel)" {
+		return ""
+	}
+	return bi.Main.Version
+}

@@ -1,0 +1,223 @@
+package telemetry
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+
+	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/exporters"
+	"go.opentelemetry.io/contrib/bridges/otelslog"
+	"go.opentelemetry.io/contrib/instrumentation/runtime"
+	"go.opentelemetry.io/otel/log"
+	lognoop "go.opentelemetry.io/otel/log/noop"
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	"go.opentelemetry.io/otel/propagation"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+)
+
+// ScopeName is the instrumentation scope of the log records obskit's Logger emits and of the
+// metrics telemetry itself records.
+const ScopeName = "github.com/esper-platform/obskit/telemetry"
+
+// Telemetry holds the providers made by [Setup] and the Logger that feeds them. Its methods
+// are safe for concurrent use.
+type Telemetry struct {
+	cfg        Config
+	tp         trace.TracerProvider
+	mp         metric.MeterProvider
+	lp         log.LoggerProvider
+	propagator propagation.TextMapPropagator
+	level      *slog.LevelVar
+	logger     *slog.Logger
+	diag       *diagnostics
+
+	// Lifecycle steps, in shutdown order; nil when there is nothing to do.
+	logsFlush, logsShutdown       func(context.Context) error
+	tracesFlush, tracesShutdown   func(context.Context) error
+	metricsFlush, metricsShutdown func(context.Context) error
+
+	shutdownOnce sync.Once
+	shutdownErr  error
+}
+
+// Setup builds the tracer, meter and logger providers described by cfg, and a Logger whose
+// records go to the OTel log pipeline and to the console. It returns an error, and has
+// started nothing, when cfg is invalid or an exporter cannot be made. It does not touch the
+// OTel globals (see [Telemetry.InstallGlobals]). With an empty environment it exports nothing,
+// logs text to stderr and returns at once: see the package documentation for why.
+func Setup(ctx context.Context, cfg Config, opts ...Option) (*Telemetry, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, &envconfig.Error{Errors: dedupe(err)}
+	}
+	o := newOptions(opts)
+	t := &Telemetry{cfg: cfg, level: new(slog.LevelVar), diag: newDiagnostics(o.diag)}
+	t.level.Set(cfg.LogLevel)
+	t.propagator, _ = cfg.propagator() // validated
+	t.warnUnknownVars(o)
+
+	h := &handler{level: t.level, deny: newDenyList(cfg.LogRedactKeys), console: consoleHandler(cfg.LogConsole, o.console)}
+	if cfg.Disabled {
+		t.tp, t.mp, t.lp = tracenoop.NewTracerProvider(), metricnoop.NewMeterProvider(), lognoop.NewLoggerProvider()
+		t.logger = slog.New(h)
+		return t, nil
+	}
+	if err := t.build(ctx, o, h); err != nil {
+		// Release what was started, within a bounded time of its own.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exporters.DefaultOTLPTimeout)
+		defer cancel()
+		return nil, errors.Join(err, t.Shutdown(sctx))
+	}
+	t.logger = slog.New(h)
+	return t, nil
+}
+
+// build makes the providers: metrics first, since the log and export pipelines record
+// their own metrics into it, then traces, then logs.
+func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
+	cfg := &t.cfg
+	res, err := newResource(ctx, cfg, o.resourceAttrs)
+	if err != nil {
+		return err
+	}
+	expOpts := []exporters.Option{
+		exporters.WithOTLP(cfg.OTLP),
+		exporters.WithFileDir(cfg.FileExporterDir),
+		exporters.WithPrometheusAddr(cfg.prometheusAddr()),
+		exporters.WithMetricInterval(cfg.MetricExportInterval.Std(), cfg.MetricExportTimeout.Std()),
+		exporters.WithConsoleWriter(o.exporterConsole),
+	}
+
+	// The metric exporters record their own metrics into the MeterProvider they feed, which
+	// can only exist after them: a no-op until SetMeterProvider.
+	readers, err := exporters.NewMetricReaders(ctx, cfg.exporterNames(exporters.Metrics),
+		append(expOpts, exporters.WithMeterProvider(metricnoop.NewMeterProvider()))...)
+	if err != nil {
+		return err
+	}
+	mopts := []sdkmetric.Option{sdkmetric.WithResource(res)}
+	for _, r := range append(readers.Readers, o.metricReaders...) {
+		mopts = append(mopts, sdkmetric.WithReader(r))
+	}
+	mp := sdkmetric.NewMeterProvider(mopts...)
+	readers.SetMeterProvider(mp)
+	t.mp = mp
+	t.metricsFlush = mp.ForceFlush
+	t.metricsShutdown = func(ctx context.Context) error { return errors.Join(mp.Shutdown(ctx), readers.Close(ctx)) }
+	expOpts = append(expOpts, exporters.WithMeterProvider(mp))
+	if cfg.RuntimeMetrics {
+		if err := runtime.Start(runtime.WithMeterProvider(mp)); err != nil {
+			return err
+		}
+	}
+
+	spanExp, err := exporters.NewSpanExporter(ctx, cfg.exporterNames(exporters.Traces), expOpts...)
+	if err != nil {
+		return err
+	}
+	sampler, _ := cfg.sampler() // validated
+	topts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res), sdktrace.WithSampler(sampler)}
+	if e := exporters.FanOutSpans(append([]sdktrace.SpanExporter{spanExp}, o.spanExporters...)...); e != nil {
+		topts = append(topts, sdktrace.WithBatcher(e,
+			sdktrace.WithBatchTimeout(cfg.BSPScheduleDelay.Std()),
+			sdktrace.WithExportTimeout(cfg.BSPExportTimeout.Std()),
+			sdktrace.WithMaxQueueSize(cfg.BSPMaxQueueSize),
+			sdktrace.WithMaxExportBatchSize(cfg.BSPMaxExportBatchSize)))
+	}
+	// Spans are recorded even when none is exported, so logs carry trace and span ids.
+	tp := sdktrace.NewTracerProvider(topts...)
+	t.tp, t.tracesFlush, t.tracesShutdown = tp, tp.ForceFlush, tp.Shutdown
+
+	logExp, err := exporters.NewLogExporter(ctx, cfg.exporterNames(exporters.Logs), expOpts...)
+	if err != nil {
+		return err
+	}
+	logExp = exporters.FanOutLogs(append([]sdklog.Exporter{logExp}, o.logExporters...)...)
+	if logExp == nil {
+		t.lp = lognoop.NewLoggerProvider()
+		return nil
+	}
+	pipeline, unregister, err := newLogPipeline(logExp, res, batchSettings{
+		queueSize: cfg.BLRPMaxQueueSize,
+		batchSize: cfg.BLRPMaxExportBatchSize,
+		interval:  cfg.BLRPScheduleDelay.Std(),
+		timeout:   cfg.BLRPExportTimeout.Std(),
+		block:     cfg.LogBlock || o.block,
+	}, mp.Meter(ScopeName), t.diag)
+	if err != nil {
+		_ = logExp.Shutdown(ctx)
+		return err
+	}
+	t.lp, t.logsFlush = pipeline, pipeline.ForceFlush
+	t.logsShutdown = func(ctx context.Context) error { return errors.Join(unregister(), pipeline.Shutdown(ctx)) }
+	h.otel = otelslog.NewHandler(ScopeName, otelslog.WithLoggerProvider(pipeline))
+	return nil
+}
+
+// consoleHandler makes the console output named by OBSKIT_LOG_CONSOLE, or nil for off.
+func consoleHandler(mode string, w io.Writer) slog.Handler {
+	hopts := &slog.HandlerOptions{Level: consoleLevel}
+	switch mode {
+	case consoleJSON:
+		return slog.NewJSONHandler(w, hopts)
+	case consoleOff:
+		return nil
+	}
+	return slog.NewTextHandler(w, hopts)
+}
+
+// warnUnknownVars writes one warning per OTEL_* variable set but not recognised.
+func (t *Telemetry) warnUnknownVars(o options) {
+	environ := o.environ
+	if environ == nil {
+		environ = map[string]string{}
+		for _, kv := range os.Environ() {
+			if k, v, ok := cutEnv(kv); ok {
+				environ[k] = v
+			}
+		}
+	}
+	for _, name := range unknownOTelVars(environ) {
+		_, _ = io.WriteString(t.diag.w, "obskit: "+name+" is set but not recognised; it is ignored\n")
+	}
+}
+
+func cutEnv(kv string) (string, string, bool) {
+	for i := 1; i < len(kv); i++ { // a name may not be empty; Windows has names starting with '='
+		if kv[i] == '=' {
+			return kv[:i], kv[i+1:], true
+		}
+	}
+	return "", "", false
+}
+
+// Logger returns the Logger whose records go, behind one level, to the OTel log pipeline and
+// to the console handler.
+func (t *Telemetry) Logger() *slog.Logger { return t.logger }
+
+// LevelVar returns the level shared by both log outputs; changing it takes effect at once.
+func (t *Telemetry) LevelVar() *slog.LevelVar { return t.level }
+
+// SetLevel changes the log level of both outputs at run time.
+func (t *Telemetry) SetLevel(l slog.Level) { t.level.Set(l) }
+
+// TracerProvider returns the TracerProvider, to inject into instrumented libraries.
+func (t *Telemetry) TracerProvider() trace.TracerProvider { return t.tp }
+
+// MeterProvider returns the MeterProvider, to inject into instrumented libraries.
+func (t *Telemetry) MeterProvider() metric.MeterProvider { return t.mp }
+
+// LoggerProvider returns the OTel LoggerProvider the Logger feeds (a no-op one when no log
+// exporter is configured), to inject into other log bridges.
+func (t *Telemetry) LoggerProvider() log.LoggerProvider { return t.lp }
+
+// Propagator returns the propagator named by OTEL_PROPAGATORS.
+func (t *Telemetry) Propagator() propagation.TextMapPropagator { return t.propagator }
