@@ -1,0 +1,193 @@
+package s3_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/esper-platform/obskit/internal/faultproxy"
+	"github.com/esper-platform/obskit/internal/testserver"
+	"github.com/esper-platform/obskit/objstore"
+	"github.com/esper-platform/obskit/objstore/s3"
+)
+
+// faultObjects returns the objects of a fault run: n objects of 1–64 KiB, every 200th of 6–12 MiB
+// (multipart with 5 MiB parts), and every 7th put with an unknown size (streamed).
+func faultObjects(seed uint64, n int) [][]byte {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	objs := make([][]byte, n)
+	for i := range objs {
+		size := 1<<10 + rng.IntN(63<<10)
+		if i%200 == 100 {
+			size = 6<<20 + rng.IntN(6<<20)
+		}
+		b := make([]byte, size)
+		for j := 0; j < size; j += 8 {
+			v := rng.Uint64()
+			for k := 0; k < 8 && j+k < size; k++ {
+				b[j+k] = byte(v >> (8 * k))
+			}
+		}
+		objs[i] = b
+	}
+	return objs
+}
+
+// TestFaultTolerance puts 1,000 objects at once through a fault-injecting proxy in front of
+// versitygw and checks that at least 99.9% succeed, every success reads back byte-identical
+// straight from the server, every failure is an error and leaves no partial object, and no
+// multipart upload is left open.
+func TestFaultTolerance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault tolerance runs 3 × 1,000 uploads; skipped with -short")
+	}
+	srv := testserver.StartVersity(t)
+	const n = 1000
+	objs := faultObjects(1, n)
+	tests := []struct {
+		name    string
+		faults  faultproxy.Faults
+		restart bool
+	}{
+		{"mild", faultproxy.Faults{SlowDown: 0.05, Reset: 0.01, Delay: 0.01, DelayFor: 2 * time.Second}, false},
+		{"harsh", faultproxy.Faults{SlowDown: 0.20, Reset: 0.05, Delay: 0.02, DelayFor: 2 * time.Second}, false},
+		{"mild_with_restart", faultproxy.Faults{SlowDown: 0.05, Reset: 0.01, Delay: 0.01, DelayFor: 2 * time.Second}, true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			proxy, err := faultproxy.Start(srv.Endpoint, tt.faults, uint64(100+i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer proxy.Close()
+			reader := sdkmetric.NewManualReader()
+			mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+			defer mp.Shutdown(context.Background())
+			b := openVersity(t, srv, proxy.URL(), s3.WithPartSize(s3.MinPartSize),
+				s3.WithMeterProvider(mp), s3.WithTracerProvider(noop.NewTracerProvider()))
+			direct := openVersity(t, srv, "", s3.WithInstrumentation(false))
+
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			errs := make([]error, n)
+			var done atomic.Int64
+			halfway := make(chan struct{})
+			var wg sync.WaitGroup
+			began := time.Now()
+			for j := range n {
+				wg.Go(func() {
+					size := int64(len(objs[j]))
+					var r io.Reader = bytes.NewReader(objs[j])
+					if j%7 == 3 {
+						size, r = -1, io.MultiReader(r) // unknown length, not seekable
+					}
+					errs[j] = b.Put(ctx, fmt.Sprintf("%s/obj-%04d", tt.name, j), r, size)
+					if done.Add(1) == n/3 {
+						close(halfway)
+					}
+				})
+			}
+			if tt.restart {
+				<-halfway
+				t.Logf("restarting versitygw after %d puts", done.Load())
+				srv.Restart(t)
+			}
+			wg.Wait()
+			elapsed := time.Since(began)
+
+			var failed []int
+			for j, err := range errs {
+				if err != nil {
+					failed = append(failed, j)
+					var oe *objstore.OpError
+					if !errors.As(err, &oe) || oe.Op != objstore.OpPut {
+						t.Errorf("obj %d: error %v is not an *objstore.OpError for put", j, err)
+					}
+					t.Logf("obj %d (%d bytes) failed: %v", j, len(objs[j]), err)
+				}
+			}
+			rate := float64(n-len(failed)) / n
+			counts := proxy.Counts()
+			t.Logf("%s: %d/%d succeeded (%.1f%%) in %v; proxy: %v", tt.name, n-len(failed), n, 100*rate, elapsed.Round(time.Millisecond), counts)
+			if rate < 0.999 {
+				t.Errorf("success rate %.2f%%, want at least 99.9%%", 100*rate)
+			}
+			if counts.Faults() == 0 {
+				t.Error("the proxy injected no fault: the test proves nothing")
+			}
+
+			// Every success reads back byte-identical from the server itself; a failure leaves
+			// either nothing or the whole object (a retried request that had in fact succeeded).
+			checkCtx := context.Background()
+			for j := range n {
+				key := fmt.Sprintf("%s/obj-%04d", tt.name, j)
+				rc, err := direct.Get(checkCtx, key)
+				if errs[j] != nil && objstore.IsNotFound(err) {
+					continue
+				}
+				if err != nil {
+					t.Errorf("%s: get: %v", key, err)
+					continue
+				}
+				got, err := io.ReadAll(rc)
+				rc.Close()
+				if err != nil || !bytes.Equal(got, objs[j]) {
+					t.Errorf("%s: read back %d bytes (err %v), want the %d bytes put", key, len(got), err, len(objs[j]))
+				}
+			}
+
+			var client *awss3.Client
+			if !direct.As(&client) {
+				t.Fatal("As(**s3.Client) = false")
+			}
+			uploads, err := client.ListMultipartUploads(checkCtx, &awss3.ListMultipartUploadsInput{Bucket: &srv.Bucket})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(uploads.Uploads) != 0 {
+				t.Errorf("%d multipart uploads left open", len(uploads.Uploads))
+			}
+
+			// The retries were reported to the instrumentation.
+			var rm metricdata.ResourceMetrics
+			if err := reader.Collect(checkCtx, &rm); err != nil {
+				t.Fatal(err)
+			}
+			retries := sumInt64(rm, "objstore.retries")
+			t.Logf("objstore.retries = %d", retries)
+			if min := counts.SlowDowns + counts.Resets - int64(len(failed))*8; retries < min {
+				t.Errorf("objstore.retries = %d, want at least %d (one per 503 and reset)", retries, min)
+			}
+		})
+	}
+}
+
+// sumInt64 returns the sum of the data points of the named Int64 sum metric.
+func sumInt64(rm metricdata.ResourceMetrics, name string) int64 {
+	var total int64
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name != name {
+				continue
+			}
+			if s, ok := m.Data.(metricdata.Sum[int64]); ok {
+				for _, dp := range s.DataPoints {
+					total += dp.Value
+				}
+			}
+		}
+	}
+	return total
+}
