@@ -1,0 +1,128 @@
+package logpipe
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"strings"
+
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/encoding/gzip"
+	"google.golang.org/grpc/mem"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+)
+
+// grpcExportMethod is the full name of the OTLP logs Export RPC.
+const grpcExportMethod = "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
+
+// rawRequest is an already serialized ExportLogsServiceRequest.
+type rawRequest []byte
+
+// rawCodec sends rawRequest bytes as they are and decodes responses with the
+// protobuf runtime. Its name is "proto", so the wire format is standard gRPC.
+type rawCodec struct{}
+
+func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
+	r, ok := v.(rawRequest)
+	if !ok {
+		return nil, fmt.Errorf("logpipe: cannot marshal %T", v)
+	}
+	return mem.BufferSlice{mem.SliceBuffer(r)}, nil
+}
+
+func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	m, ok := v.(proto.Message)
+	if !ok {
+		return fmt.Errorf("logpipe: cannot unmarshal into %T", v)
+	}
+	return proto.Unmarshal(data.Materialize(), m)
+}
+
+func (rawCodec) Name() string { return "proto" }
+
+type grpcExporter struct {
+	conn     *grpc.ClientConn
+	md       metadata.MD
+	callOpts []grpc.CallOption
+	cfg      OTLPConfig
+}
+
+func newGRPCExporter(cfg OTLPConfig) (*grpcExporter, error) {
+	target, useTLS, err := grpcTarget(cfg.Endpoint, cfg.Insecure)
+	if err != nil {
+		return nil, err
+	}
+	creds := insecure.NewCredentials()
+	if useTLS {
+		tc := cfg.TLSConfig
+		if tc == nil {
+			tc = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
+		creds = credentials.NewTLS(tc)
+	}
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(creds))
+	if err != nil {
+		return nil, fmt.Errorf("logpipe: OTLP gRPC client: %w", err)
+	}
+	e := &grpcExporter{conn: conn, cfg: cfg, callOpts: []grpc.CallOption{grpc.ForceCodecV2(rawCodec{})}}
+	if cfg.Compression == CompressionGzip {
+		e.callOpts = append(e.callOpts, grpc.UseCompressor(gzip.Name))
+	}
+	if len(cfg.Headers) > 0 {
+		e.md = metadata.MD{}
+		for k, v := range cfg.Headers {
+			e.md.Append(strings.ToLower(k), v)
+		}
+	}
+	return e, nil
+}
+
+// Export sends the batch, retrying retryable failures within the timeout.
+func (e *grpcExporter) Export(ctx context.Context, b *Batch) error {
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	if e.md != nil {
+		ctx = metadata.NewOutgoingContext(ctx, e.md)
+	}
+	req := rawRequest(b.Request())
+	for attempt := 0; ; attempt++ {
+		var resp collogspb.ExportLogsServiceResponse
+		err := e.conn.Invoke(ctx, grpcExportMethod, req, &resp, e.callOpts...)
+		if err == nil {
+			if ps := resp.GetPartialSuccess(); ps != nil && ps.GetRejectedLogRecords() > 0 {
+				return &PartialSuccessError{Rejected: ps.GetRejectedLogRecords(), Message: ps.GetErrorMessage()}
+			}
+			return nil
+		}
+		if !retryableCode(status.Code(err)) || ctx.Err() != nil {
+			return fmt.Errorf("logpipe: OTLP gRPC export: %w", err)
+		}
+		if werr := backoff(ctx, attempt, 0); werr != nil {
+			return fmt.Errorf("logpipe: OTLP gRPC export: %w", errors.Join(err, werr))
+		}
+	}
+}
+
+func retryableCode(c codes.Code) bool {
+	switch c {
+	case codes.Unavailable, codes.Aborted, codes.OutOfRange, codes.DataLoss, codes.ResourceExhausted, codes.DeadlineExceeded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Shutdown closes the connection.
+func (e *grpcExporter) Shutdown(context.Context) error {
+	if err := e.conn.Close(); err != nil {
+		return fmt.Errorf("logpipe: OTLP gRPC close: %w", err)
+	}
+	return nil
+}
