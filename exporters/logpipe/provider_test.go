@@ -1,0 +1,385 @@
+package logpipe_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/log"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/resource"
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/esper-platform/obskit/exporters/logpipe"
+)
+
+// testExporter decodes every batch it is given (so a malformed request
+// fails the test) and counts the records. Before returning it waits for
+// gate (if set) and then returns err.
+type testExporter struct {
+	gate    chan struct{}
+	delay   time.Duration
+	err     error
+	records atomic.Int64
+	batches atomic.Int64
+	bad     atomic.Value // first decoding error
+}
+
+func (e *testExporter) Export(ctx context.Context, b *logpipe.Batch) error {
+	var req collogspb.ExportLogsServiceRequest
+	if err := proto.Unmarshal(b.Request(), &req); err != nil {
+		e.bad.CompareAndSwap(nil, err)
+	}
+	n := 0
+	for _, rl := range req.GetResourceLogs() {
+		for _, sl := range rl.GetScopeLogs() {
+			n += len(sl.GetLogRecords())
+		}
+	}
+	if n != b.Len() {
+		e.bad.CompareAndSwap(nil, fmt.Errorf("request has %d records, batch says %d", n, b.Len()))
+	}
+	if e.gate != nil {
+		select {
+		case <-e.gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if e.delay > 0 {
+		time.Sleep(e.delay)
+	}
+	if e.err != nil {
+		return e.err
+	}
+	e.records.Add(int64(n))
+	e.batches.Add(1)
+	return nil
+}
+
+func (e *testExporter) Shutdown(context.Context) error { return nil }
+
+func (e *testExporter) check(t *testing.T) {
+	t.Helper()
+	if err, _ := e.bad.Load().(error); err != nil {
+		t.Fatalf("exporter got a bad request: %v", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the warning goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func newTestProvider(t *testing.T, exp logpipe.Exporter, opts ...logpipe.Option) (*logpipe.Provider, *sdkmetric.ManualReader, *syncBuffer) {
+	t.Helper()
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
+	warnings := &syncBuffer{}
+	opts = append([]logpipe.Option{
+		logpipe.WithResource(resource.Empty()),
+		logpipe.WithMeterProvider(mp),
+		logpipe.WithWarningWriter(warnings),
+	}, opts...)
+	p, err := logpipe.NewProvider(exp, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, reader, warnings
+}
+
+func emitN(lp log.LoggerProvider, goroutines, perGoroutine int) {
+	l := lp.Logger("test")
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range perGoroutine {
+				var r log.Record
+				r.SetTimestamp(time.Now())
+				r.SetSeverity(log.SeverityInfo)
+				r.SetBody(attribute.StringValue("message"))
+				r.AddAttributes(attribute.Int("g", g), attribute.Int("i", i))
+				l.Emit(context.Background(), r)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// checkAccounting asserts sent = delivered + dropped, with nothing queued.
+func checkAccounting(t *testing.T, s logpipe.Stats, sent int, delivered int64) {
+	t.Helper()
+	if s.Emitted != uint64(sent) {
+		t.Errorf("Emitted = %d, want %d", s.Emitted, sent)
+	}
+	if s.Exported != uint64(delivered) {
+		t.Errorf("Exported = %d, but the exporter delivered %d", s.Exported, delivered)
+	}
+	if s.Exported+s.Dropped != uint64(sent) || s.Queued != 0 {
+		t.Errorf("sent %d != exported %d + dropped %d (queued %d): %+v", sent, s.Exported, s.Dropped, s.Queued, s)
+	}
+	if sum := s.DroppedQueueFull + s.DroppedExportFailed + s.DroppedRejected + s.DroppedShutdown; sum != s.Dropped {
+		t.Errorf("dropped reasons sum to %d, Dropped = %d", sum, s.Dropped)
+	}
+}
+
+// droppedMetric returns obskit.log.records.dropped by reason and
+// obskit.log.records.exported, as collected by reader.
+func collectMetrics(t *testing.T, reader *sdkmetric.ManualReader) (dropped map[string]int64, exported int64) {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	dropped = map[string]int64{}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			sum, ok := m.Data.(metricdata.Sum[int64])
+			if !ok {
+				continue
+			}
+			for _, dp := range sum.DataPoints {
+				switch m.Name {
+				case "obskit.log.records.dropped":
+					reason, _ := dp.Attributes.Value("reason")
+					dropped[reason.AsString()] = dp.Value
+				case "obskit.log.records.exported":
+					exported = dp.Value
+				}
+			}
+		}
+	}
+	return dropped, exported
+}
+
+func TestShutdownExportsEverything(t *testing.T) {
+	exp := &testExporter{}
+	p, reader, _ := newTestProvider(t, exp, logpipe.WithExportInterval(time.Hour), logpipe.WithBatchSize(100))
+	emitN(p, 4, 2500)
+	dropped, exported := collectMetrics(t, reader)
+	if exported > 10000 || dropped["queue_full"] != 0 {
+		t.Fatalf("before shutdown: exported metric %d, dropped %v", exported, dropped)
+	}
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	exp.check(t)
+	checkAccounting(t, p.Stats(), 10000, exp.records.Load())
+	if exp.records.Load() != 10000 {
+		t.Fatalf("delivered %d records, want 10000", exp.records.Load())
+	}
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatalf("second Shutdown: %v", err)
+	}
+	if err := p.ForceFlush(context.Background()); !errors.Is(err, logpipe.ErrShutdown) {
+		t.Fatalf("ForceFlush after Shutdown = %v, want ErrShutdown", err)
+	}
+}
+
+func TestForceFlush(t *testing.T) {
+	exp := &testExporter{}
+	p, _, _ := newTestProvider(t, exp, logpipe.WithExportInterval(time.Hour))
+	defer p.Shutdown(context.Background())
+	emitN(p, 1, 10)
+	if got := exp.records.Load(); got != 0 {
+		t.Fatalf("exported %d records before the interval or a flush", got)
+	}
+	if err := p.ForceFlush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := exp.records.Load(); got != 10 {
+		t.Fatalf("after ForceFlush exported %d records, want 10", got)
+	}
+}
+
+func TestExportInterval(t *testing.T) {
+	exp := &testExporter{}
+	p, _, _ := newTestProvider(t, exp, logpipe.WithExportInterval(20*time.Millisecond))
+	defer p.Shutdown(context.Background())
+	emitN(p, 1, 3)
+	deadline := time.Now().Add(5 * time.Second)
+	for exp.records.Load() != 3 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := exp.records.Load(); got != 3 {
+		t.Fatalf("exported %d records after the interval, want 3", got)
+	}
+}
+
+func TestShutdownDeadlineReportsLoss(t *testing.T) {
+	exp := &testExporter{gate: make(chan struct{})} // never opens
+	p, _, _ := newTestProvider(t, exp)
+	emitN(p, 1, 100)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := p.Shutdown(ctx)
+	if err == nil || !strings.Contains(err.Error(), "100 log records not exported") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Shutdown = %v, want it to report 100 records not exported and the deadline", err)
+	}
+	checkAccounting(t, p.Stats(), 100, exp.records.Load())
+}
+
+func TestQueueFullDropsAndCounts(t *testing.T) {
+	exp := &testExporter{gate: make(chan struct{})}
+	p, reader, warnings := newTestProvider(t, exp,
+		logpipe.WithQueueBytes(4<<10), logpipe.WithBatchBytes(1<<10), logpipe.WithWorkers(1), logpipe.WithShards(1))
+	start := time.Now()
+	emitN(p, 2, 1000)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("logging took %v with a stuck exporter: it must not block", d)
+	}
+	s := p.Stats()
+	if s.DroppedQueueFull == 0 || s.Emitted != 2000 {
+		t.Fatalf("with a full queue: %+v, want drops counted", s)
+	}
+	// The drop is visible without the pipeline: metric and stderr warning.
+	dropped, _ := collectMetrics(t, reader)
+	if dropped["queue_full"] != int64(s.DroppedQueueFull) {
+		t.Errorf("dropped metric = %v, stats say %d queue_full", dropped, s.DroppedQueueFull)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(warnings.String(), "dropped") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if w := warnings.String(); !strings.Contains(w, "obskit logpipe: WARNING: dropped") || strings.Count(w, "\n") != 1 {
+		t.Errorf("warnings = %q, want exactly one (rate-limited) drop warning", w)
+	}
+	close(exp.gate)
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	exp.check(t)
+	checkAccounting(t, p.Stats(), 2000, exp.records.Load())
+}
+
+func TestBlockingLosesNothing(t *testing.T) {
+	exp := &testExporter{delay: time.Millisecond}
+	p, _, _ := newTestProvider(t, exp, logpipe.WithBlocking(),
+		logpipe.WithQueueBytes(4<<10), logpipe.WithBatchBytes(1<<10), logpipe.WithWorkers(1))
+	emitN(p, 4, 500)
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := p.Stats()
+	checkAccounting(t, s, 2000, exp.records.Load())
+	if s.Dropped != 0 {
+		t.Fatalf("blocking pipeline dropped %d records", s.Dropped)
+	}
+}
+
+func TestBlockedCallerReleasedByShutdown(t *testing.T) {
+	exp := &testExporter{gate: make(chan struct{})}
+	p, _, _ := newTestProvider(t, exp, logpipe.WithBlocking(),
+		logpipe.WithQueueBytes(1<<10), logpipe.WithBatchBytes(1<<10), logpipe.WithWorkers(1), logpipe.WithShards(1))
+	done := make(chan struct{})
+	go func() {
+		emitN(p, 1, 1000)
+		close(done)
+	}()
+	time.Sleep(50 * time.Millisecond)
+	select {
+	case <-done:
+		t.Fatal("logging with a stuck exporter and WithBlocking did not block")
+	default:
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if err := p.Shutdown(ctx); err == nil {
+		t.Error("Shutdown with a stuck exporter returned no error")
+	}
+	<-done
+	checkAccounting(t, p.Stats(), 1000, exp.records.Load())
+}
+
+func TestExportFailureCounted(t *testing.T) {
+	exp := &testExporter{err: errors.New("collector said no")}
+	p, reader, warnings := newTestProvider(t, exp)
+	emitN(p, 1, 50)
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := p.Stats()
+	checkAccounting(t, s, 50, 0)
+	if s.DroppedExportFailed != 50 {
+		t.Errorf("DroppedExportFailed = %d, want 50", s.DroppedExportFailed)
+	}
+	if w := warnings.String(); !strings.Contains(w, "export failed: 50") || !strings.Contains(w, "collector said no") {
+		t.Errorf("warning = %q, want the failure and its error", w)
+	}
+	_ = reader
+}
+
+type partialExporter struct{ testExporter }
+
+func (e *partialExporter) Export(ctx context.Context, b *logpipe.Batch) error {
+	return &logpipe.PartialSuccessError{Rejected: 2, Message: "too old"}
+}
+
+func TestPartialSuccessCounted(t *testing.T) {
+	exp := &partialExporter{}
+	p, _, _ := newTestProvider(t, exp, logpipe.WithBatchSize(10), logpipe.WithShards(1))
+	emitN(p, 1, 30)
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := p.Stats()
+	if s.DroppedRejected != 6 || s.Exported != 24 || s.Emitted != 30 {
+		t.Fatalf("stats = %+v, want 6 rejected and 24 exported", s)
+	}
+}
+
+func TestEmitAfterShutdown(t *testing.T) {
+	exp := &testExporter{}
+	p, _, _ := newTestProvider(t, exp)
+	l := p.Logger("late")
+	if !l.Enabled(context.Background(), log.EnabledParameters{}) {
+		t.Error("Enabled = false before Shutdown")
+	}
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if l.Enabled(context.Background(), log.EnabledParameters{}) {
+		t.Error("Enabled = true after Shutdown")
+	}
+	emitN(p, 1, 5)
+	s := p.Stats()
+	checkAccounting(t, s, 5, 0)
+	if s.DroppedShutdown != 5 {
+		t.Errorf("DroppedShutdown = %d, want 5", s.DroppedShutdown)
+	}
+}
+
+func TestLoggerPerScope(t *testing.T) {
+	p, _, _ := newTestProvider(t, &testExporter{})
+	defer p.Shutdown(context.Background())
+	a := p.Logger("a", log.WithInstrumentationVersion("1"))
+	if p.Logger("a", log.WithInstrumentationVersion("1")) != a {
+		t.Error("same scope gave a different Logger")
+	}
+	if p.Logger("a", log.WithInstrumentationVersion("2")) == a {
+		t.Error("different version gave the same Logger")
+	}
+}
