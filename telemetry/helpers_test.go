@@ -1,0 +1,90 @@
+package telemetry_test
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/telemetry"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+)
+
+// memLogs is a log exporter that keeps what it is given.
+type memLogs struct {
+	mu      sync.Mutex
+	records []sdklog.Record
+	block   chan struct{} // when non-nil, Export waits for it to close
+}
+
+func (m *memLogs) Export(ctx context.Context, rs []sdklog.Record) error {
+	if m.block != nil {
+		select {
+		case <-m.block:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range rs {
+		m.records = append(m.records, r.Clone())
+	}
+	return nil
+}
+func (m *memLogs) ForceFlush(context.Context) error { return nil }
+func (m *memLogs) Shutdown(context.Context) error   { return nil }
+
+func (m *memLogs) all() []sdklog.Record {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]sdklog.Record(nil), m.records...)
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// config loads a Config from env (always on top of an otherwise empty environment).
+func config(t testing.TB, env map[string]string) telemetry.Config {
+	t.Helper()
+	cfg, err := telemetry.ConfigFromEnv(envconfig.WithEnvironment(env))
+	if err != nil {
+		t.Fatalf("ConfigFromEnv: %v", err)
+	}
+	return cfg
+}
+
+// setup runs Setup with env, the extra options, and an isolated environment; Shutdown is
+// registered as a cleanup.
+func setup(t testing.TB, env map[string]string, opts ...telemetry.Option) *telemetry.Telemetry {
+	t.Helper()
+	tel, err := telemetry.Setup(context.Background(), config(t, env), append([]telemetry.Option{telemetry.WithEnvironment(env)}, opts...)...)
+	if err != nil {
+		t.Fatalf("Setup: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := tel.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	})
+	return tel
+}
