@@ -80,13 +80,13 @@ func TestRedactionInBothOutputs(t *testing.T) {
 	}
 	got := otelAttrs(recs[0])
 	want := map[string]string{
-		"password":             envconfig.Redacted,
-		"req.auth.API_KEY":     envconfig.Redacted,
-		"req.token":            envconfig.Redacted,
-		"req.Password":         envconfig.Redacted,
-		"req.nested.password":  envconfig.Redacted,
-		"req.nested.n":         "1",
-		"req.user":             "ann",
+		"password":            envconfig.Redacted,
+		"req.auth.API_KEY":    envconfig.Redacted,
+		"req.token":           envconfig.Redacted,
+		"req.Password":        envconfig.Redacted,
+		"req.nested.password": envconfig.Redacted,
+		"req.nested.n":        "1",
+		"req.user":            "ann",
 	}
 	for k, v := range want {
 		if got[k] != v {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/telemetry"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 )
 
@@ -87,4 +89,8 @@ func setup(t testing.TB, env map[string]string, opts ...telemetry.Option) *telem
 		}
 	})
 	return tel
+}
+
+func metricAttr(k, v string) metric.AddOption {
+	return metric.WithAttributes(attribute.String(k, v))
 }
