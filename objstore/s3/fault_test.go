@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -79,48 +81,14 @@ func TestFaultTolerance(t *testing.T) {
 				s3.WithMeterProvider(mp), s3.WithTracerProvider(noop.NewTracerProvider()))
 			direct := openVersity(t, srv, "", s3.WithInstrumentation(false))
 
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-			defer cancel()
-			errs := make([]error, n)
-			var done atomic.Int64
-			halfway := make(chan struct{})
-			var wg sync.WaitGroup
-			began := time.Now()
-			for j := range n {
-				wg.Go(func() {
-					size := int64(len(objs[j]))
-					var r io.Reader = bytes.NewReader(objs[j])
-					if j%7 == 3 {
-						size, r = -1, io.MultiReader(r) // unknown length, not seekable
-					}
-					errs[j] = b.Put(ctx, fmt.Sprintf("%s/obj-%04d", tt.name, j), r, size)
-					if done.Add(1) == n/3 {
-						close(halfway)
-					}
-				})
-			}
+			var restart func()
 			if tt.restart {
-				<-halfway
-				t.Logf("restarting versitygw after %d puts", done.Load())
-				srv.Restart(t)
+				restart = func() { srv.Restart(t) }
 			}
-			wg.Wait()
-			elapsed := time.Since(began)
-
-			var failed []int
-			for j, err := range errs {
-				if err != nil {
-					failed = append(failed, j)
-					var oe *objstore.OpError
-					if !errors.As(err, &oe) || oe.Op != objstore.OpPut {
-						t.Errorf("obj %d: error %v is not an *objstore.OpError for put", j, err)
-					}
-					t.Logf("obj %d (%d bytes) failed: %v", j, len(objs[j]), err)
-				}
-			}
+			failed := putAll(t, b, direct, srv.Bucket, tt.name, objs, restart)
 			rate := float64(n-len(failed)) / n
 			counts := proxy.Counts()
-			t.Logf("%s: %d/%d succeeded (%.1f%%) in %v; proxy: %v", tt.name, n-len(failed), n, 100*rate, elapsed.Round(time.Millisecond), counts)
+			t.Logf("%s: proxy: %v", tt.name, counts)
 			if rate < 0.999 {
 				t.Errorf("success rate %.2f%%, want at least 99.9%%", 100*rate)
 			}
@@ -128,41 +96,9 @@ func TestFaultTolerance(t *testing.T) {
 				t.Error("the proxy injected no fault: the test proves nothing")
 			}
 
-			// Every success reads back byte-identical from the server itself; a failure leaves
-			// either nothing or the whole object (a retried request that had in fact succeeded).
-			checkCtx := context.Background()
-			for j := range n {
-				key := fmt.Sprintf("%s/obj-%04d", tt.name, j)
-				rc, err := direct.Get(checkCtx, key)
-				if errs[j] != nil && objstore.IsNotFound(err) {
-					continue
-				}
-				if err != nil {
-					t.Errorf("%s: get: %v", key, err)
-					continue
-				}
-				got, err := io.ReadAll(rc)
-				rc.Close()
-				if err != nil || !bytes.Equal(got, objs[j]) {
-					t.Errorf("%s: read back %d bytes (err %v), want the %d bytes put", key, len(got), err, len(objs[j]))
-				}
-			}
-
-			var client *awss3.Client
-			if !direct.As(&client) {
-				t.Fatal("As(**s3.Client) = false")
-			}
-			uploads, err := client.ListMultipartUploads(checkCtx, &awss3.ListMultipartUploadsInput{Bucket: &srv.Bucket})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(uploads.Uploads) != 0 {
-				t.Errorf("%d multipart uploads left open", len(uploads.Uploads))
-			}
-
 			// The retries were reported to the instrumentation.
 			var rm metricdata.ResourceMetrics
-			if err := reader.Collect(checkCtx, &rm); err != nil {
+			if err := reader.Collect(context.Background(), &rm); err != nil {
 				t.Fatal(err)
 			}
 			retries := sumInt64(rm, "objstore.retries")
@@ -172,6 +108,93 @@ func TestFaultTolerance(t *testing.T) {
 			}
 		})
 	}
+}
+
+// putAll puts objs at once under prefix/obj-NNNN through b, calling restart (if not nil) from the
+// test goroutine after a third of them are done, and checks the results: every error is an
+// *objstore.OpError, every success reads back byte-identical through direct, a failure leaves
+// nothing or the whole object, and no multipart upload is left open. It returns the indexes of
+// the failed puts.
+func putAll(t *testing.T, b, direct *s3.Bucket, bucket, prefix string, objs [][]byte, restart func()) []int {
+	t.Helper()
+	n := len(objs)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	errs := make([]error, n)
+	var done atomic.Int64
+	halfway := make(chan struct{})
+	var wg sync.WaitGroup
+	began := time.Now()
+	for j := range n {
+		wg.Go(func() {
+			size := int64(len(objs[j]))
+			var r io.Reader = bytes.NewReader(objs[j])
+			if j%7 == 3 {
+				size, r = -1, io.MultiReader(r) // unknown length, not seekable
+			}
+			errs[j] = b.Put(ctx, fmt.Sprintf("%s/obj-%04d", prefix, j), r, size)
+			if done.Add(1) == int64(n/3) {
+				close(halfway)
+			}
+		})
+	}
+	if restart != nil {
+		<-halfway
+		t.Logf("restarting the server after %d puts", done.Load())
+		restart()
+	}
+	wg.Wait()
+	elapsed := time.Since(began)
+
+	var failed []int
+	for j, err := range errs {
+		if err != nil {
+			failed = append(failed, j)
+			var oe *objstore.OpError
+			if !errors.As(err, &oe) || oe.Op != objstore.OpPut {
+				t.Errorf("obj %d: error %v is not an *objstore.OpError for put", j, err)
+			}
+			if len(failed) <= 5 {
+				t.Logf("obj %d (%d bytes) failed: %v", j, len(objs[j]), err)
+			}
+		}
+	}
+	t.Logf("%s: %d/%d succeeded (%.1f%%) in %v", prefix, n-len(failed), n,
+		100*float64(n-len(failed))/float64(n), elapsed.Round(time.Millisecond))
+
+	// Every success reads back byte-identical from the server itself; a failure leaves
+	// either nothing or the whole object (a retried request that had in fact succeeded).
+	checkCtx := context.Background()
+	for j := range n {
+		key := fmt.Sprintf("%s/obj-%04d", prefix, j)
+		rc, err := direct.Get(checkCtx, key)
+		if errs[j] != nil && objstore.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: get: %v", key, err)
+			continue
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || !bytes.Equal(got, objs[j]) {
+			t.Errorf("%s: read back %d bytes (err %v), want the %d bytes put", key, len(got), err, len(objs[j]))
+		}
+	}
+
+	var client *awss3.Client
+	if !direct.As(&client) {
+		t.Fatal("As(**s3.Client) = false")
+	}
+	uploads, err := client.ListMultipartUploads(checkCtx, &awss3.ListMultipartUploadsInput{Bucket: &bucket})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(uploads.Uploads) != 0 {
+		t.Errorf("%d multipart uploads left open", len(uploads.Uploads))
+	}
+
+	return failed
 }
 
 // sumInt64 returns the sum of the data points of the named Int64 sum metric.
@@ -190,4 +213,42 @@ func sumInt64(rm metricdata.ResourceMetrics, name string) int64 {
 		}
 	}
 	return total
+}
+
+// TestFaultToleranceSDKDefaults is the control: the harsh run with a client left at the SDK's
+// defaults (3 attempts, a retry quota of 500 tokens) must fall below 99.9%, or the fault level
+// would be too mild to show anything. Objects are still checked: what the SDK reports stored
+// must read back whole.
+func TestFaultToleranceSDKDefaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped with -short")
+	}
+	srv := testserver.StartVersity(t)
+	const n = 1000
+	objs := faultObjects(2, n)
+	proxy, err := faultproxy.Start(srv.Endpoint,
+		faultproxy.Faults{SlowDown: 0.20, Reset: 0.05, Delay: 0.02, DelayFor: 2 * time.Second}, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	endpoint := proxy.URL()
+	client := awss3.New(awss3.Options{
+		Region:       srv.Region,
+		BaseEndpoint: &endpoint,
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
+	})
+	b, err := s3.NewFromClient(client, srv.Bucket, s3.WithPartSize(s3.MinPartSize), s3.WithInstrumentation(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	direct := openVersity(t, srv, "", s3.WithInstrumentation(false))
+	failed := putAll(t, b, direct, srv.Bucket, "sdk_defaults", objs, nil)
+	t.Logf("proxy: %v", proxy.Counts())
+	if rate := float64(n-len(failed)) / n; rate >= 0.999 {
+		t.Errorf("with the SDK's defaults %.2f%% succeeded: the harsh level no longer tells them apart", 100*rate)
+	}
+	client.Options().HTTPClient.(*awshttp.BuildableClient).GetTransport().CloseIdleConnections()
 }
