@@ -84,3 +84,6 @@ func BenchmarkInfoContext(b *testing.B) {
 		p.stop()
 	}
 }
+
+// spanContextOf returns the span context that ctx carries.
+func spanContextOf(ctx context.Context) trace.SpanContext { return trace.SpanContextFromContext(ctx) }
