@@ -1,0 +1,34 @@
+package s3_test
+
+import (
+	"testing"
+
+	"github.com/esper-platform/obskit/internal/faultproxy"
+	"github.com/esper-platform/obskit/internal/testserver"
+	"github.com/esper-platform/obskit/objstore"
+	"github.com/esper-platform/obskit/objstore/objstoretest"
+	"github.com/esper-platform/obskit/objstore/s3"
+)
+
+// TestAcceptance runs the objstore acceptance suite against versitygw, which checks every
+// signature. Requests go through a fault proxy injecting no fault, used to count them (an
+// invalid key must cost none).
+func TestAcceptance(t *testing.T) {
+	srv := testserver.StartVersity(t)
+	proxy, err := faultproxy.Start(srv.Endpoint, faultproxy.Faults{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	objstoretest.Run(t, func(t *testing.T) objstore.Bucket {
+		b, err := s3.New(t.Context(), versityConfig(srv, proxy.URL()), s3.WithPartSize(s3.MinPartSize))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	},
+		objstoretest.WithListCount(1100),
+		objstoretest.WithLargeSize(2*s3.MinPartSize+1),
+		objstoretest.WithRequestCounter(func() int64 { return proxy.Counts().Requests }),
+	)
+}
