@@ -4,10 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"runtime"
+	"sync"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/contrib/bridges/otelslog"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"go.opentelemetry.io/otel/sdk/resource"
 	"go.opentelemetry.io/otel/trace"
@@ -87,3 +90,131 @@ func BenchmarkInfoContext(b *testing.B) {
 
 // spanContextOf returns the span context that ctx carries.
 func spanContextOf(ctx context.Context) trace.SpanContext { return trace.SpanContextFromContext(ctx) }
+
+// logCallKV is logCall with key-value pairs instead of slog.Attr values:
+// constants need no boxing, so only the pipeline's allocations remain.
+func logCallKV(ctx context.Context, l *slog.Logger) {
+	l.InfoContext(ctx, "request handled",
+		"http.method", "GET",
+		"http.status", 200,
+		"url.path", "/api/v1/items",
+		"elapsed", 1500*time.Microsecond)
+}
+
+// BenchmarkInfoContextKV is BenchmarkInfoContext with key-value arguments.
+func BenchmarkInfoContextKV(b *testing.B) {
+	ctx := spanContext()
+	for _, p := range benchPipelines(b) {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				logCallKV(ctx, p.logger)
+			}
+		})
+		p.stop()
+	}
+}
+
+const burstRecords = 200_000
+
+// burstPipeline builds a pipeline with default settings exporting over OTLP
+// gRPC to endpoint. It returns the logger, a flush-and-stop function and,
+// for logpipe, the provider (for its accounting).
+type burstPipeline func(b *testing.B, endpoint string) (*slog.Logger, func(), *logpipe.Provider)
+
+func stockBurst(b *testing.B, endpoint string) (*slog.Logger, func(), *logpipe.Provider) {
+	exp, err := otlploggrpc.New(context.Background(), otlploggrpc.WithEndpoint(endpoint), otlploggrpc.WithInsecure())
+	if err != nil {
+		b.Fatal(err)
+	}
+	lp := sdklog.NewLoggerProvider(sdklog.WithResource(resource.Empty()), sdklog.WithProcessor(sdklog.NewBatchProcessor(exp)))
+	return slog.New(otelslog.NewHandler("bench", otelslog.WithLoggerProvider(lp))), func() { _ = lp.Shutdown(context.Background()) }, nil
+}
+
+func logpipeBurst(b *testing.B, endpoint string) (*slog.Logger, func(), *logpipe.Provider) {
+	exp, err := logpipe.NewOTLPExporter(logpipe.OTLPConfig{Protocol: logpipe.ProtocolGRPC, Endpoint: endpoint, Insecure: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	lp, err := logpipe.NewProvider(exp, logpipe.WithResource(resource.Empty()), logpipe.WithWarningWriter(io.Discard))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return slog.New(otelslog.NewHandler("bench", otelslog.WithLoggerProvider(lp))), func() { _ = lp.Shutdown(context.Background()) }, lp
+}
+
+// BenchmarkBurst logs 200,000 records as fast as one goroutine can into each
+// pipeline, exporting over OTLP gRPC to an in-process receiver on loopback,
+// and reports the records delivered per second (burst start to pipeline
+// flushed), delivered and dropped records per burst. The contended variants
+// run a busy goroutine per core beside the logger.
+func BenchmarkBurst(b *testing.B) {
+	for _, contended := range []bool{false, true} {
+		for _, pl := range []struct {
+			name  string
+			build burstPipeline
+		}{{"stock", stockBurst}, {"logpipe", logpipeBurst}} {
+			name := pl.name
+			if contended {
+				name += "/contended"
+			}
+			b.Run(name, func(b *testing.B) {
+				b.ReportAllocs()
+				var delivered, dropped int64
+				var elapsed time.Duration
+				for b.Loop() {
+					rcv := startReceiver(b, false)
+					logger, stop, lp := pl.build(b, rcv.GRPCEndpoint)
+					stopBusy := busyLoops(contended)
+					ctx := spanContext()
+					start := time.Now()
+					for range burstRecords {
+						logCall(ctx, logger)
+					}
+					stop()
+					elapsed += time.Since(start)
+					stopBusy()
+					got := rcv.records.Load()
+					delivered += got
+					dropped += burstRecords - got
+					if lp != nil {
+						s := lp.Stats()
+						if s.Emitted != burstRecords || s.Exported+s.Dropped != s.Emitted || int64(s.Exported) != got {
+							b.Fatalf("accounting broken: %+v, receiver got %d", s, got)
+						}
+					}
+				}
+				b.ReportMetric(float64(delivered)/elapsed.Seconds(), "records/s")
+				b.ReportMetric(float64(delivered)/float64(b.N), "delivered/op")
+				b.ReportMetric(float64(dropped)/float64(b.N), "dropped/op")
+				b.ReportMetric(100*float64(dropped)/float64(b.N*burstRecords), "%dropped")
+			})
+		}
+	}
+}
+
+// busyLoops starts one spinning goroutine per core if on is set and returns
+// a function that stops them.
+func busyLoops(on bool) func() {
+	if !on {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			x := 0
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				for i := range 10000 {
+					x += i
+				}
+			}
+		})
+	}
+	return func() { close(done); wg.Wait() }
+}
