@@ -90,34 +90,34 @@ func Instrument(b Bucket, opts ...InstrumentOption) Bucket {
 	}
 	var common []attribute.KeyValue
 	if c.bucketName != "" {
-		in.bucketAttr = semconv.AWSS3BucketKey.String(c.bucketName)
-		in.hasBucket = true
-		common = append(common, in.bucketAttr)
+		common = append(common, semconv.AWSS3BucketKey.String(c.bucketName))
 	}
 	meter := c.meterProvider.Meter(ScopeName)
 	in.newInstruments(meter)
 	for i, op := range ops {
 		oi := &in.ops[i]
 		oi.spanName = "objstore." + string(op)
-		oi.opAttr = AttrOperation.String(string(op))
-		oi.opOnly = metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{oi.opAttr}, common...)...))
+		opAttr := AttrOperation.String(string(op))
+		spanAttrs := append([]attribute.KeyValue{opAttr}, common...)
+		oi.start = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(spanAttrs...)}
+		oi.opOnly = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{opAttr}, common...)...))}
 		for j, o := range outcomes {
-			oi.byOutcome[j] = metric.WithAttributeSet(attribute.NewSet(
-				append([]attribute.KeyValue{oi.opAttr, AttrOutcome.String(string(o))}, common...)...))
+			set := metric.WithAttributeSet(attribute.NewSet(
+				append([]attribute.KeyValue{opAttr, AttrOutcome.String(string(o))}, common...)...))
+			oi.addByOutcome[j] = []metric.AddOption{set}
+			oi.recordByOutcome[j] = []metric.RecordOption{set}
 		}
 	}
-	in.upload = metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{AttrDirection.String("upload")}, common...)...))
-	in.download = metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{AttrDirection.String("download")}, common...)...))
+	in.upload = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{AttrDirection.String("upload")}, common...)...))}
+	in.download = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{AttrDirection.String("download")}, common...)...))}
 	return in
 }
 
 // instrumented is the Bucket returned by Instrument.
 type instrumented struct {
-	next       Bucket
-	tracer     trace.Tracer
-	stats      *Stats
-	bucketAttr attribute.KeyValue
-	hasBucket  bool
+	next   Bucket
+	tracer trace.Tracer
+	stats  *Stats
 
 	operations metric.Int64Counter
 	duration   metric.Float64Histogram
@@ -126,16 +126,18 @@ type instrumented struct {
 	retries    metric.Int64Counter
 
 	ops      [len(ops)]opInstruments
-	upload   metric.MeasurementOption
-	download metric.MeasurementOption
+	upload   []metric.AddOption
+	download []metric.AddOption
 }
 
-// opInstruments holds what is precomputed for one operation, so recording does not allocate.
+// opInstruments holds what is precomputed for one operation. Options are kept as slices and
+// passed with "...", so recording allocates no variadic slice.
 type opInstruments struct {
-	spanName  string
-	opAttr    attribute.KeyValue
-	opOnly    metric.MeasurementOption
-	byOutcome [len(outcomes)]metric.MeasurementOption
+	spanName        string
+	start           []trace.SpanStartOption
+	opOnly          []metric.AddOption
+	addByOutcome    [len(outcomes)][]metric.AddOption
+	recordByOutcome [len(outcomes)][]metric.RecordOption
 }
 
 func (in *instrumented) newInstruments(meter metric.Meter) {
@@ -188,16 +190,12 @@ type operation struct {
 func (in *instrumented) begin(ctx context.Context, o *operation, op int, target attribute.KeyValue) context.Context {
 	oi := &in.ops[op]
 	o.in, o.op = in, op
-	attrs := make([]attribute.KeyValue, 0, 3)
-	attrs = append(attrs, oi.opAttr)
-	if in.hasBucket {
-		attrs = append(attrs, in.bucketAttr)
+	ctx, o.span = in.tracer.Start(ctx, oi.spanName, oi.start...)
+	if o.span.IsRecording() {
+		o.span.SetAttributes(target)
 	}
-	attrs = append(attrs, target)
-	ctx, o.span = in.tracer.Start(ctx, oi.spanName,
-		trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
 	o.ctx = ctx
-	in.inflight.Add(ctx, 1, oi.opOnly)
+	in.inflight.Add(ctx, 1, oi.opOnly...)
 	o.start = time.Now()
 	return withAttemptCounter(ctx, &o.attemptCounter)
 }
@@ -227,18 +225,19 @@ func (o *operation) end(err error, bytes int64, extra ...attribute.KeyValue) {
 		}
 	}
 	ctx := o.ctx
-	in.operations.Add(ctx, 1, oi.byOutcome[outcomeIndex(outcome)])
-	in.duration.Record(ctx, d.Seconds(), oi.byOutcome[outcomeIndex(outcome)])
-	in.inflight.Add(ctx, -1, oi.opOnly)
+	oc := outcomeIndex(outcome)
+	in.operations.Add(ctx, 1, oi.addByOutcome[oc]...)
+	in.duration.Record(ctx, d.Seconds(), oi.recordByOutcome[oc]...)
+	in.inflight.Add(ctx, -1, oi.opOnly...)
 	if r := o.retries.Load(); r > 0 {
-		in.retries.Add(ctx, r, oi.opOnly)
+		in.retries.Add(ctx, r, oi.opOnly...)
 	}
 	if bytes > 0 {
 		switch o.op {
 		case opPut:
-			in.bytes.Add(ctx, bytes, in.upload)
+			in.bytes.Add(ctx, bytes, in.upload...)
 		case opGet, opGetRange:
-			in.bytes.Add(ctx, bytes, in.download)
+			in.bytes.Add(ctx, bytes, in.download...)
 		}
 	}
 	if in.stats != nil {
