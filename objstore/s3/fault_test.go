@@ -35,14 +35,7 @@ func faultObjects(seed uint64, n int) [][]byte {
 		if i%200 == 100 {
 			size = 6<<20 + rng.IntN(6<<20)
 		}
-		b := make([]byte, size)
-		for j := 0; j < size; j += 8 {
-			v := rng.Uint64()
-			for k := 0; k < 8 && j+k < size; k++ {
-				b[j+k] = byte(v >> (8 * k))
-			}
-		}
-		objs[i] = b
+		objs[i] = randomBytes(rng, size)
 	}
 	return objs
 }

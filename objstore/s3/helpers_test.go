@@ -2,6 +2,7 @@ package s3_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/esper-platform/obskit/envconfig"
@@ -31,5 +32,17 @@ func openVersity(t testing.TB, srv *testserver.S3Server, endpoint string, opts .
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = b.Close() })
+	return b
+}
+
+// randomBytes returns n bytes from rng.
+func randomBytes(rng *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for j := 0; j < n; j += 8 {
+		v := rng.Uint64()
+		for k := 0; k < 8 && j+k < n; k++ {
+			b[j+k] = byte(v >> (8 * k))
+		}
+	}
 	return b
 }
