@@ -10,7 +10,9 @@ import (
 // denyList redacts attributes by key: exact match, ASCII case-insensitive, at any group depth.
 // Looking a key up does not allocate for keys of up to 64 bytes.
 type denyList struct {
-	keys map[string]struct{} // lower case
+	keys    map[string]struct{} // lower case
+	lengths uint64              // bit n set: a key of length n (n < 64) is denied; bit 63 for longer ones
+	first   [256]bool           // first bytes (lower case) of denied keys
 }
 
 // newDenyList returns nil when keys is empty, so that the handler skips redaction entirely.
@@ -19,6 +21,11 @@ func newDenyList(keys []string) *denyList {
 	for _, k := range keys {
 		if k = strings.ToLower(strings.TrimSpace(k)); k != "" {
 			d.keys[k] = struct{}{}
+			d.lengths |= 1 << min(len(k), 63)
+			d.first[k[0]] = true
+			if c := k[0]; 'a' <= c && c <= 'z' {
+				d.first[c-'a'+'A'] = true
+			}
 		}
 	}
 	if len(d.keys) == 0 {
@@ -28,6 +35,10 @@ func newDenyList(keys []string) *denyList {
 }
 
 func (d *denyList) match(key string) bool {
+	// Most keys are rejected by their length or first byte without hashing.
+	if key == "" || d.lengths&(1<<min(len(key), 63)) == 0 || !d.first[key[0]] {
+		return false
+	}
 	var buf [64]byte
 	if len(key) > len(buf) {
 		_, ok := d.keys[strings.ToLower(key)]
