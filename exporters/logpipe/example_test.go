@@ -1,0 +1,72 @@
+package logpipe_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"go.opentelemetry.io/contrib/bridges/otelslog"
+	"go.opentelemetry.io/otel/sdk/resource"
+
+	"github.com/esper-platform/obskit/exporters/logpipe"
+)
+
+// The provider sits behind the otelslog bridge; Shutdown flushes it.
+func Example() {
+	exp, err := logpipe.NewOTLPExporter(logpipe.OTLPConfig{
+		Protocol: logpipe.ProtocolGRPC,
+		Endpoint: "127.0.0.1:4317",
+		Insecure: true,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Discard stands in for exp so that the example runs without a collector.
+	_ = exp
+	lp, err := logpipe.NewProvider(logpipe.Discard{}, logpipe.WithResource(resource.Empty()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	logger := slog.New(otelslog.NewHandler("example", otelslog.WithLoggerProvider(lp)))
+	logger.Info("hello", "user", "ann")
+	logger.Warn("careful", "attempt", 2)
+
+	if err := lp.Shutdown(context.Background()); err != nil {
+		fmt.Println(err)
+	}
+	s := lp.Stats()
+	fmt.Printf("emitted %d, exported %d, dropped %d\n", s.Emitted, s.Exported, s.Dropped)
+	// Output: emitted 2, exported 2, dropped 0
+}
+
+// A batch job that must lose nothing blocks instead of dropping.
+func ExampleWithBlocking() {
+	lp, err := logpipe.NewProvider(logpipe.Discard{},
+		logpipe.WithResource(resource.Empty()),
+		logpipe.WithBlocking(),
+		logpipe.WithQueueBytes(1<<20))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	logger := slog.New(otelslog.NewHandler("batch", otelslog.WithLoggerProvider(lp)))
+	for i := range 10000 {
+		logger.Info("row", "i", i)
+	}
+	_ = lp.Shutdown(context.Background())
+	fmt.Println("dropped:", lp.Stats().Dropped)
+	// Output: dropped: 0
+}
+
+// OTLPConfig never prints header values.
+func ExampleOTLPConfig_String() {
+	cfg := logpipe.OTLPConfig{
+		Protocol: logpipe.ProtocolHTTPProtobuf,
+		Endpoint: "https://otlp.example.com",
+		Headers:  map[string]string{"Authorization": "Bearer s3cr3t"},
+	}
+	fmt.Println(cfg)
+	// Output: OTLPConfig{Protocol:"http/protobuf" Endpoint:"https://otlp.example.com" SignalEndpoint:false Headers:[Authorization] Timeout:0s Compression:"" Insecure:false}
+}
