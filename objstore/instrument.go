@@ -179,11 +179,12 @@ func (in *instrumented) newInstruments(meter metric.Meter) {
 // operation is the state of one logical operation between begin and end.
 type operation struct {
 	attemptCounter
-	in    *instrumented
-	op    int // index into ops
-	span  trace.Span
-	ctx   context.Context // the span's context, for recording metrics
-	start time.Time
+	in     *instrumented
+	op     int // index into ops
+	span   trace.Span
+	target attribute.KeyValue // aws.s3.key, or objstore.prefix for List
+	ctx    context.Context    // the span's context, for recording metrics
+	start  time.Time
 }
 
 // begin starts o: span, inflight, and the context handed to the provider.
@@ -191,9 +192,7 @@ func (in *instrumented) begin(ctx context.Context, o *operation, op int, target 
 	oi := &in.ops[op]
 	o.in, o.op = in, op
 	ctx, o.span = in.tracer.Start(ctx, oi.spanName, oi.start...)
-	if o.span.IsRecording() {
-		o.span.SetAttributes(target)
-	}
+	o.target = target // set with the result attributes in end: one SetAttributes call
 	o.ctx = ctx
 	in.inflight.Add(ctx, 1, oi.opOnly...)
 	o.start = time.Now()
@@ -209,6 +208,7 @@ func (o *operation) end(err error, bytes int64, extra ...attribute.KeyValue) {
 	attempts := o.attempts.Load()
 	if o.span.IsRecording() {
 		o.span.SetAttributes(
+			o.target,
 			AttrSuccess.Bool(outcome == OutcomeSuccess),
 			AttrOutcome.String(string(outcome)),
 			AttrLatencyMs.Float64(float64(d)/float64(time.Millisecond)),
