@@ -33,41 +33,12 @@ usage() {
 	exit 2
 }
 
-script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(git -C "$script_dir" rev-parse --show-toplevel 2>/dev/null || (cd "$script_dir/.." && pwd))
-TOOLS=${OBSKIT_TOOLS_DIR:-$REPO/.tools}
-mkdir -p "$TOOLS"
-TOOLS=$(cd "$TOOLS" && pwd)
-BIN=$TOOLS/bin
-STAMPS=$TOOLS/stamps
-LOGS=$TOOLS/logs
-BUILD=$TOOLS/build
-MANIFEST=$REPO/deploy/otelcol/manifest.yaml
-mkdir -p "$BIN" "$STAMPS" "$LOGS" "$BUILD"
-
-selected=("$@")
-if ((${#selected[@]} == 0)); then
-	selected=("${ALL_TOOLS[@]}")
-fi
-for tool in "${selected[@]}"; do
-	case " ${ALL_TOOLS[*]} " in
-	*" $tool "*) ;;
-	*) usage ;;
-	esac
-done
-
-# One run at a time: concurrent runs would build into the same folders.
-if command -v flock >/dev/null; then
-	exec 9>"$TOOLS/.install.lock"
-	flock 9
-fi
-
 now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 
 # report TOOL WHAT START_MS [DETAIL]: the one line printed per tool.
 report() {
 	local ms=$(($(now_ms) - $3))
-	printf '%-12s %-6s %4d.%01ds  %s\n' "$1" "$2" $((ms / 1000)) $((ms % 1000 / 100)) "${4:-}"
+	printf '%-14s %-6s %4d.%01ds  %s\n' "$1" "$2" $((ms / 1000)) $((ms % 1000 / 100)) "${4:-}"
 }
 
 # run_logged NAME FUNCTION: runs FUNCTION in a subshell with errexit on,
@@ -204,21 +175,60 @@ install_debian() {
 
 # --- main --------------------------------------------------------------------
 
-if [[ " ${selected[*]} " != " debian " ]]; then
-	command -v go >/dev/null || {
-		echo "install-tools: go is not on PATH" >&2
-		exit 1
-	}
-fi
+# main is called from the last line, so that bash has read the whole file
+# before running anything (editing the script during a run cannot break it).
+main() {
+	script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	REPO=$(git -C "$script_dir" rev-parse --show-toplevel 2>/dev/null || (cd "$script_dir/.." && pwd))
+	TOOLS=${OBSKIT_TOOLS_DIR:-$REPO/.tools}
+	mkdir -p "$TOOLS"
+	TOOLS=$(cd "$TOOLS" && pwd)
+	BIN=$TOOLS/bin
+	STAMPS=$TOOLS/stamps
+	LOGS=$TOOLS/logs
+	BUILD=$TOOLS/build
+	MANIFEST=$REPO/deploy/otelcol/manifest.yaml
+	mkdir -p "$BIN" "$STAMPS" "$LOGS" "$BUILD"
 
-for tool in "${selected[@]}"; do
-	case $tool in
-	staticcheck)
-		install_go_tool staticcheck "$STATICCHECK_VERSION $(go env GOVERSION)" build_staticcheck
-		;;
-	versitygw) install_go_tool versitygw "$VERSITYGW_VERSION" build_versitygw ;;
-	collector) install_go_tool otelcol-obskit "$(collector_key)" build_collector ;;
-	jaeger) install_go_tool jaeger "$JAEGER_VERSION" build_jaeger ;;
-	debian) install_debian ;;
-	esac
-done
+	local tool selected=("$@")
+	if ((${#selected[@]} == 0)); then
+		selected=("${ALL_TOOLS[@]}")
+	fi
+	for tool in "${selected[@]}"; do
+		case " ${ALL_TOOLS[*]} " in
+		*" $tool "*) ;;
+		*) usage ;;
+		esac
+	done
+
+	# One run at a time: concurrent runs would build into the same folders.
+	if command -v flock >/dev/null; then
+		exec 9>"$TOOLS/.install.lock"
+		if ! flock -n 9; then
+			echo "install-tools: waiting for another run to finish ($TOOLS/.install.lock)" >&2
+			flock 9
+		fi
+	fi
+
+	if [[ " ${selected[*]} " != " debian " ]]; then
+		command -v go >/dev/null || {
+			echo "install-tools: go is not on PATH" >&2
+			exit 1
+		}
+	fi
+
+	for tool in "${selected[@]}"; do
+		case $tool in
+		staticcheck)
+			install_go_tool staticcheck "$STATICCHECK_VERSION $(go env GOVERSION)" build_staticcheck
+			;;
+		versitygw) install_go_tool versitygw "$VERSITYGW_VERSION" build_versitygw ;;
+		collector) install_go_tool otelcol-obskit "$(collector_key)" build_collector ;;
+		jaeger) install_go_tool jaeger "$JAEGER_VERSION" build_jaeger ;;
+		debian) install_debian ;;
+		esac
+	done
+}
+
+main "$@"
+exit

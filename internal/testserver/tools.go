@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -100,16 +101,16 @@ func installCommand(name string) string {
 // give the install command. Call it from the test goroutine.
 func Require(t testing.TB, tools ...string) {
 	t.Helper()
-	var missing []error
+	var missing []string
 	for _, name := range tools {
 		if _, err := Tool(name); err != nil {
-			missing = append(missing, err)
+			missing = append(missing, err.Error())
 		}
 	}
 	if len(missing) == 0 {
 		return
 	}
-	msg := fmt.Sprint(missing)
+	msg := strings.Join(missing, "; ")
 	if inCI() {
 		t.Fatalf("CI=true and a required tool is missing: %s", msg)
 		return
