@@ -15,8 +15,8 @@ import (
 type discardLogs struct{}
 
 func (discardLogs) Export(context.Context, []sdklog.Record) error { return nil }
-func (discardLogs) ForceFlush(context.Context) error             { return nil }
-func (discardLogs) Shutdown(context.Context) error               { return nil }
+func (discardLogs) ForceFlush(context.Context) error              { return nil }
+func (discardLogs) Shutdown(context.Context) error                { return nil }
 
 // BenchmarkInfoContext compares, on the same call (a message and 4 attributes), obskit's full
 // pipeline (level, redaction with the default deny-list, otelslog bridge, batch processor,
