@@ -217,13 +217,19 @@ main() {
 		}
 	fi
 
+	local key
 	for tool in "${selected[@]}"; do
 		case $tool in
 		staticcheck)
-			install_go_tool staticcheck "$STATICCHECK_VERSION $(go env GOVERSION)" build_staticcheck
+			# staticcheck must be built with a Go at least as new as the code's.
+			key="$STATICCHECK_VERSION $(go env GOVERSION)"
+			install_go_tool staticcheck "$key" build_staticcheck
 			;;
 		versitygw) install_go_tool versitygw "$VERSITYGW_VERSION" build_versitygw ;;
-		collector) install_go_tool otelcol-obskit "$(collector_key)" build_collector ;;
+		collector)
+			key=$(collector_key)
+			install_go_tool otelcol-obskit "$key" build_collector
+			;;
 		jaeger) install_go_tool jaeger "$JAEGER_VERSION" build_jaeger ;;
 		debian) install_debian ;;
 		esac
