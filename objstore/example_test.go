@@ -121,7 +121,7 @@ func ExampleInstrument() {
 	for _, s := range spans.GetSpans() {
 		a := map[string]string{}
 		for _, kv := range s.Attributes {
-			a[string(kv.Key)] = kv.Value.Emit()
+			a[string(kv.Key)] = kv.Value.String()
 		}
 		fmt.Printf("%s key=%s success=%s bytes=%s status=%s", s.Name, a["aws.s3.key"],
 			a["objstore.success"], a["objstore.bytes"], s.Status.Code)

@@ -271,7 +271,7 @@ func TestInstrumentSpans(t *testing.T) {
 				v, ok := got[k]
 				switch {
 				case want == nil && ok:
-					t.Errorf("%s = %v, want absent", k, v.Emit())
+					t.Errorf("%s = %v, want absent", k, v.String())
 				case want != nil && (!ok || v.AsInterface() != want):
 					t.Errorf("%s = %v (present %t), want %v", k, v.AsInterface(), ok, want)
 				}
@@ -418,7 +418,7 @@ func debugString(m metricdata.Metrics) string {
 	var sb strings.Builder
 	add := func(s attribute.Set) {
 		for _, kv := range s.ToSlice() {
-			sb.WriteString(string(kv.Key) + "=" + kv.Value.Emit() + " ")
+			sb.WriteString(string(kv.Key) + "=" + kv.Value.String() + " ")
 		}
 	}
 	switch d := m.Data.(type) {

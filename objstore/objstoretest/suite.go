@@ -150,7 +150,7 @@ func readAll(t *testing.T, rc io.ReadCloser, what string) []byte {
 	t.Helper()
 	got, err := io.ReadAll(rc)
 	if cerr := rc.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("Close: %w", cerr)
+		err = fmt.Errorf("close: %w", cerr)
 	}
 	if err != nil {
 		t.Fatalf("%s: reading: %v", what, err)
@@ -510,7 +510,7 @@ func callEach(ctx context.Context, b objstore.Bucket, key string, body io.Reader
 	errs = append(errs, opErr{objstore.OpAttributes, err})
 	ok, err := b.Exists(ctx, key)
 	if ok && err == nil {
-		err = errors.New("Exists answered true")
+		err = errors.New("exists answered true")
 	}
 	errs = append(errs, opErr{objstore.OpExists, err})
 	errs = append(errs, opErr{objstore.OpDelete, b.Delete(ctx, key)})
