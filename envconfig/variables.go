@@ -125,8 +125,12 @@ func typeName(t reflect.Type) string {
 	case reflect.Map:
 		return "map[" + typeName(t.Key()) + "]" + typeName(t.Elem())
 	}
+	if t.PkgPath() != "" && reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		// A type that parses itself (a level, a duration in two notations): its own name.
+		return strings.ToLower(t.Name())
+	}
 	if t.PkgPath() != "" && t.Kind() != reflect.Struct {
-		// A named type over a basic kind (a level, an enum): show both.
+		// A named type over a basic kind (an enum): show both.
 		return t.Name() + " (" + t.Kind().String() + ")"
 	}
 	return t.Kind().String()
