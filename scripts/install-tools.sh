@@ -43,11 +43,14 @@ report() {
 
 # run_logged NAME FUNCTION: runs FUNCTION in a subshell with errexit on,
 # output to $LOGS/NAME.log; on failure prints the log's tail and exits.
+# The build folders lie inside the repository's tree: GOWORK=off keeps a
+# go.work there out of them (and -buildvcs=false on go build, its git state).
 run_logged() {
 	local log=$LOGS/$1.log rc
 	set +e
 	(
 		set -euo pipefail
+		export GOWORK=off
 		"$2"
 	) >"$log" 2>&1
 	rc=$?
@@ -116,7 +119,7 @@ build_collector() {
 	}
 	go get "${modules[@]}" "go.opentelemetry.io/collector/otelcol@$OTELCOL_BUILDER_VERSION"
 	go get .
-	go build -trimpath -ldflags="-s -w" -o "$BIN/otelcol-obskit.new" .
+	go build -trimpath -buildvcs=false -ldflags="-s -w" -o "$BIN/otelcol-obskit.new" .
 	"$BIN/otelcol-obskit.new" components >/dev/null
 	mv -f "$BIN/otelcol-obskit.new" "$BIN/otelcol-obskit"
 }
@@ -142,7 +145,7 @@ build_jaeger() {
 	cp -R "$dir" "$src"
 	chmod -R u+w "$src"
 	cd "$src"
-	go build -trimpath -ldflags="-s -w" -o "$BIN/jaeger.new" ./cmd/jaeger
+	go build -trimpath -buildvcs=false -ldflags="-s -w" -o "$BIN/jaeger.new" ./cmd/jaeger
 	mv -f "$BIN/jaeger.new" "$BIN/jaeger"
 }
 
