@@ -218,3 +218,57 @@ func busyLoops(on bool) func() {
 	}
 	return func() { close(done); wg.Wait() }
 }
+
+// BenchmarkRatio interleaves slog JSON and one OTel pipeline in blocks of
+// 256 calls and reports the pipeline's time per call divided by slog JSON's,
+// measured over the same time windows, so that noise from other processes
+// hits both alike. ns/op is the time of 256 calls of each.
+func BenchmarkRatio(b *testing.B) {
+	const block = 256
+	ctx := spanContext()
+	pls := benchPipelines(b)
+	defer func() {
+		for _, p := range pls {
+			p.stop()
+		}
+	}()
+	ref := pls[0]
+	for _, p := range pls[1:] {
+		pair := [2]*slog.Logger{ref.logger, p.logger}
+		metric := p.name + "/slogJSON"
+		b.Run(p.name+"/serial", func(b *testing.B) {
+			var total [2]time.Duration
+			for b.Loop() {
+				for i, l := range pair {
+					start := time.Now()
+					for range block {
+						logCall(ctx, l)
+					}
+					total[i] += time.Since(start)
+				}
+			}
+			b.ReportMetric(float64(total[1])/float64(total[0]), metric)
+		})
+		b.Run(p.name+"/parallel", func(b *testing.B) {
+			var mu sync.Mutex
+			var total [2]time.Duration
+			b.RunParallel(func(pb *testing.PB) {
+				var local [2]time.Duration
+				for pb.Next() {
+					for i, l := range pair {
+						start := time.Now()
+						for range block {
+							logCall(ctx, l)
+						}
+						local[i] += time.Since(start)
+					}
+				}
+				mu.Lock()
+				total[0] += local[0]
+				total[1] += local[1]
+				mu.Unlock()
+			})
+			b.ReportMetric(float64(total[1])/float64(total[0]), metric)
+		})
+	}
+}
