@@ -506,3 +506,34 @@ type codedError struct{ code string }
 
 func (c codedError) Error() string     { return "api error " + c.code }
 func (c codedError) ErrorCode() string { return c.code }
+
+// corruptGet returns readers that fail after 3 bytes, as a provider verifying a checksum would.
+type corruptGet struct{ objstore.Bucket }
+
+func (c corruptGet) Get(ctx context.Context, key string) (io.ReadCloser, error) {
+	return io.NopCloser(io.MultiReader(strings.NewReader("abc"),
+		iotestErrReader{&objstore.OpError{Op: objstore.OpGet, Key: key, Err: objstore.ErrIntegrity}})), nil
+}
+
+type iotestErrReader struct{ err error }
+
+func (e iotestErrReader) Read([]byte) (int, error) { return 0, e.err }
+
+// A read error seen by the caller makes the Get a failure, reported when the reader is closed.
+func TestInstrumentGetReadError(t *testing.T) {
+	h := newHarness(t, func(b objstore.Bucket, _ trace.TracerProvider) objstore.Bucket { return corruptGet{b} })
+	rc, err := h.bucket.Get(context.Background(), "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(rc); !objstore.IsIntegrity(err) {
+		t.Fatalf("ReadAll: %v, want the integrity error", err)
+	}
+	rc.Close()
+	s := h.span(t)
+	a := attrs(s)
+	if s.Status.Code != codes.Error || a["error.type"].AsString() != "integrity" || a["objstore.bytes"].AsInt64() != 3 {
+		t.Errorf("span status %v, error.type %q, bytes %d; want Error, integrity, 3",
+			s.Status.Code, a["error.type"].AsString(), a["objstore.bytes"].AsInt64())
+	}
+}
