@@ -43,6 +43,7 @@ type process struct {
 	cmd     *exec.Cmd
 	exited  chan struct{} // closed when cmd has exited; waitErr is set then
 	waitErr error
+	shown   bool // the output is already in the test log
 }
 
 // startProcess finds p.tool (see Require), starts it, registers a t.Cleanup
@@ -62,7 +63,10 @@ func startProcess(t testing.TB, p *process) {
 		if err := p.Stop(); err != nil {
 			t.Errorf("testserver: stopping %s: %v", p.tool, err)
 		}
-		if t.Failed() {
+		p.mu.Lock()
+		shown := p.shown
+		p.mu.Unlock()
+		if t.Failed() && !shown {
 			t.Logf("testserver: output of %s (%s):\n%s", p.tool, p.path, p.output.String())
 		}
 	})
@@ -110,6 +114,7 @@ func (p *process) start(t testing.TB) {
 		case <-exited:
 			p.mu.Lock()
 			err := p.waitErr
+			p.shown = true
 			p.mu.Unlock()
 			t.Fatalf("testserver: %s exited while starting (%v); output:\n%s", p.tool, err, p.output.String())
 			return
@@ -121,6 +126,9 @@ func (p *process) start(t testing.TB) {
 		}
 		select {
 		case <-ctx.Done():
+			p.mu.Lock()
+			p.shown = true
+			p.mu.Unlock()
 			t.Fatalf("testserver: %s not ready after %v: %v; output:\n%s", p.tool, readyTimeout, lastErr, p.output.String())
 			return
 		case <-time.After(pollInterval):
