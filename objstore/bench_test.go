@@ -18,8 +18,8 @@ import (
 )
 
 // benchBuckets are the peers compared in one run: the bare memory bucket, and the same bucket
-// behind Instrument with no-op providers, with the real SDKs (BatchSpanProcessor, metric SDK
-// with a reader), and with the SDKs plus Stats.
+// behind Instrument with no-op providers, with one real SDK and the other no-op, with both real
+// SDKs (BatchSpanProcessor, metric SDK with a reader), and with the SDKs plus Stats.
 func benchBuckets(b *testing.B) []struct {
 	name   string
 	bucket objstore.Bucket
@@ -35,6 +35,10 @@ func benchBuckets(b *testing.B) []struct {
 		{"bare", membucket.New()},
 		{"instrumented-noop", objstore.Instrument(membucket.New(),
 			objstore.WithTracerProvider(tracenoop.NewTracerProvider()), objstore.WithMeterProvider(metricnoop.NewMeterProvider()))},
+		{"instrumented-sdk-traces-only", objstore.Instrument(membucket.New(),
+			objstore.WithTracerProvider(tp), objstore.WithMeterProvider(metricnoop.NewMeterProvider()))},
+		{"instrumented-sdk-metrics-only", objstore.Instrument(membucket.New(),
+			objstore.WithTracerProvider(tracenoop.NewTracerProvider()), objstore.WithMeterProvider(mp))},
 		{"instrumented-sdk", objstore.Instrument(membucket.New(), sdk...)},
 		{"instrumented-sdk-stats", objstore.Instrument(membucket.New(), append(sdk, objstore.WithStats(&objstore.Stats{}))...)},
 	}
