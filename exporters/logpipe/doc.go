@@ -101,7 +101,7 @@
 // record (at most 524,288 records). Beyond that come one request buffer per
 // worker (up to one batch each, gzip adds one more) and any single record
 // larger than a batch, which is exported alone. A typical record (a message,
-// 4 attributes, trace context) is ~160 bytes, so the default queue holds
+// 4 attributes, trace context) takes ~165 bytes, so the default queue holds
 // ~400,000 of them: a 200,000-record burst is absorbed even if the receiver
 // stalls. Batches come from a free list (kept to shards + workers entries)
 // and are allocated only when needed, so an idle pipeline holds about one

@@ -23,7 +23,7 @@ func Example() {
 		return
 	}
 	// Discard stands in for exp so that the example runs without a collector.
-	_ = exp
+	_ = exp.Shutdown(context.Background())
 	lp, err := logpipe.NewProvider(logpipe.Discard{}, logpipe.WithResource(resource.Empty()))
 	if err != nil {
 		fmt.Println(err)
