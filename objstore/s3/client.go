@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/aws/smithy-go/tracing"
-	"github.com/aws/smithy-go/tracing/smithyoteltracing"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/esper-platform/obskit/objstore"
 )
@@ -140,7 +141,7 @@ func transientNetworkError(err error) aws.Ternary {
 // middleware that reports each attempt to objstore.
 func instrumentClient(so *s3.Options, o options) {
 	if o.instrument && o.sdkSpans {
-		so.TracerProvider = smithyoteltracing.Adapt(o.tracerProvider)
+		so.TracerProvider = sdkTracerProvider(o.tracerProvider)
 	} else {
 		so.TracerProvider = &tracing.NopTracerProvider{}
 	}
@@ -149,29 +150,34 @@ func instrumentClient(so *s3.Options, o options) {
 	}
 }
 
-// attemptsKey holds, for one SDK operation, the number of attempts made so far.
-type attemptsKey struct{}
-
-// addAttemptMiddleware reports every attempt (objstore.RecordAttempt) and every retry
-// (objstore.RecordRetry) of the operation to the objstore instrumentation, through the context.
+// addAttemptMiddleware reports every attempt of an SDK operation to the objstore
+// instrumentation (objstore.RecordAttempt), and every attempt after the first as a retry
+// (objstore.RecordRetry), through the context of the Bucket call.
 func addAttemptMiddleware(stack *middleware.Stack) error {
-	if err := stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("obskit.AttemptCounter",
-		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
-			middleware.FinalizeOutput, middleware.Metadata, error) {
-			return next.HandleFinalize(middleware.WithStackValue(ctx, attemptsKey{}, new(int)), in)
-		}), "Retry", middleware.Before); err != nil {
-		return err
+	// The deserialize step runs once per attempt, inside the retry loop; appending costs less
+	// than inserting relative to another middleware.
+	return stack.Deserialize.Add(attemptRecorder{}, middleware.After)
+}
+
+// retryHeader is the header in which the SDK's retry loop states the attempt number:
+// "attempt=N; max=M".
+const retryHeader = "Amz-Sdk-Request"
+
+type attemptRecorder struct{}
+
+func (attemptRecorder) ID() string { return "obskit.RecordAttempt" }
+
+func (attemptRecorder) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
+	middleware.DeserializeOutput, middleware.Metadata, error) {
+	objstore.RecordAttempt(ctx)
+	if req, ok := in.Request.(*smithyhttp.Request); ok {
+		if v := req.Header[retryHeader]; len(v) > 0 && !isFirstAttempt(v[0]) {
+			objstore.RecordRetry(ctx)
+		}
 	}
-	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("obskit.RecordAttempt",
-		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
-			middleware.FinalizeOutput, middleware.Metadata, error) {
-			objstore.RecordAttempt(ctx)
-			if n, ok := middleware.GetStackValue(ctx, attemptsKey{}).(*int); ok {
-				*n++ // attempts of one operation run one after another
-				if *n > 1 {
-					objstore.RecordRetry(ctx)
-				}
-			}
-			return next.HandleFinalize(ctx, in)
-		}), "Retry", middleware.After)
+	return next.HandleDeserialize(ctx, in)
+}
+
+func isFirstAttempt(h string) bool {
+	return h == "attempt=1" || strings.HasPrefix(h, "attempt=1;")
 }

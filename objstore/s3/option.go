@@ -66,9 +66,10 @@ func WithInstrumentation(enabled bool) Option {
 	return optionFunc(func(o options) options { o.instrument = enabled; return o })
 }
 
-// WithSDKSpans turns on or off the SDK's own spans (one per S3 call, its retry loop and each
-// attempt, nested under the objstore.* span). Off keeps the objstore.* spans and metrics and
-// saves about a dozen spans per call. Default: on. No environment variable.
+// WithSDKSpans turns on or off the SDK's own spans, nested under the objstore.* span: one per S3
+// call (e.g. "S3.PutObject", with rpc.* attributes) and one per attempt ("Attempt", with
+// operation.attempt). Off keeps the objstore.* spans and metrics and saves two spans per call
+// (more with retries and multipart uploads). Default: on. No environment variable.
 func WithSDKSpans(enabled bool) Option {
 	return optionFunc(func(o options) options { o.sdkSpans = enabled; return o })
 }

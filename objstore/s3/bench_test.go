@@ -1,0 +1,269 @@
+package s3_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"net/http"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
+	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"golang.org/x/sys/unix"
+
+	"github.com/esper-platform/obskit/internal/testserver"
+	"github.com/esper-platform/obskit/objstore/s3"
+)
+
+var benchSize = flag.Int64("s3.benchsize", 1<<30, "object size in bytes of BenchmarkLargePut")
+
+// okTransport answers every request 200 with the headers of a PutObject response, after reading
+// the body: the SDK's client-side cost without a network or a server.
+type okTransport struct{}
+
+func (okTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+		_ = req.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK,
+		Status:     "200 OK",
+		Proto:      "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{
+			"Etag":                  {`"9b2cf535f27731c974343645a3985328"`},
+			"X-Amz-Request-Id":      {"bench"},
+			"X-Amz-Checksum-Crc32c": {"yZRlqg=="},
+			"Content-Length":        {"0"},
+		},
+		Body:          http.NoBody,
+		ContentLength: 0,
+		Request:       req,
+	}, nil
+}
+
+func memClient() *awss3.Client {
+	return awss3.New(awss3.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String("http://127.0.0.1:1"),
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider("AKBENCH", "secret", ""),
+		HTTPClient:   &http.Client{Transport: okTransport{}},
+	})
+}
+
+// discardExporter drops spans, so the benchmark measures recording and batching only.
+type discardExporter struct{}
+
+func (discardExporter) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
+func (discardExporter) Shutdown(context.Context) error                             { return nil }
+
+// BenchmarkPutOverhead measures the client-side cost of one 1 KiB Put with the HTTP transport
+// replaced by one that answers at once: the bare SDK PutObject (same checksum) against obskit
+// instrumented with a real BatchSpanProcessor and MeterProvider, with and without the SDK's own
+// spans, and uninstrumented. The overhead is the difference in ns/op with "sdk".
+func BenchmarkPutOverhead(b *testing.B) {
+	data := bytes.Repeat([]byte("x"), 1024)
+	ctx := context.Background()
+	client := memClient()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discardExporter{}))
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	defer tp.Shutdown(ctx)
+	defer mp.Shutdown(ctx)
+
+	sdkPut := func() {
+		_, err := client.PutObject(ctx, &awss3.PutObjectInput{
+			Bucket: aws.String("bench"), Key: aws.String("a/key"),
+			Body: bytes.NewReader(data), ContentLength: aws.Int64(int64(len(data))),
+			ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sdkPut()
+		}
+	})
+	for _, v := range []struct {
+		name string
+		opts []s3.Option
+	}{
+		{"obskit", []s3.Option{s3.WithTracerProvider(tp), s3.WithMeterProvider(mp)}},
+		{"obskit_no_sdk_spans", []s3.Option{s3.WithTracerProvider(tp), s3.WithMeterProvider(mp), s3.WithSDKSpans(false)}},
+		{"obskit_uninstrumented", []s3.Option{s3.WithInstrumentation(false)}},
+	} {
+		bk, err := s3.NewFromClient(client, "bench", v.opts...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		put := func() {
+			if err := bk.Put(ctx, "a/key", bytes.NewReader(data), int64(len(data))); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run(v.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				put()
+			}
+		})
+		// The same pair interleaved, one of each per iteration in alternating order, timed by the
+		// CPU time of the benchmark's thread (CLOCK_THREAD_CPUTIME_ID), so that the load of a
+		// shared machine weighs on neither: overhead-cpu-ns/op is obskit minus sdk.
+		b.Run(v.name+"_vs_sdk", func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			var sdkTime, obskitTime int64
+			i := 0
+			for b.Loop() {
+				first, second := sdkPut, put
+				if i%2 == 1 {
+					first, second = put, sdkPut
+				}
+				t0 := threadCPU()
+				first()
+				t1 := threadCPU()
+				second()
+				t2 := threadCPU()
+				if i%2 == 0 {
+					sdkTime, obskitTime = sdkTime+t1-t0, obskitTime+t2-t1
+				} else {
+					obskitTime, sdkTime = obskitTime+t1-t0, sdkTime+t2-t1
+				}
+				i++
+			}
+			b.ReportMetric(float64(sdkTime)/float64(i), "sdk-cpu-ns/op")
+			b.ReportMetric(float64(obskitTime)/float64(i), "obskit-cpu-ns/op")
+			b.ReportMetric(float64(obskitTime-sdkTime)/float64(i), "overhead-cpu-ns/op")
+		})
+	}
+}
+
+// threadCPU returns the CPU time of the calling OS thread in nanoseconds.
+func threadCPU() int64 {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
+		panic(err)
+	}
+	return ts.Nano()
+}
+
+// patternReader yields n bytes of a fixed pattern and hides any Seek, like a pipe.
+type patternReader struct{ left int64 }
+
+var pattern = bytes.Repeat([]byte("obskit-pattern-"), 4096)
+
+func (p *patternReader) Read(b []byte) (int, error) {
+	if p.left == 0 {
+		return 0, io.EOF
+	}
+	n := copy(b[:min(int64(len(b)), p.left)], pattern)
+	p.left -= int64(n)
+	return n, nil
+}
+
+// heapPeak samples the heap every 5ms until stopped and returns the largest value seen.
+type heapPeak struct {
+	peak atomic.Uint64
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+func startHeapPeak() *heapPeak {
+	h := &heapPeak{stop: make(chan struct{})}
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	h.wg.Go(func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > h.peak.Load() {
+				h.peak.Store(v)
+			}
+			select {
+			case <-h.stop:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return h
+}
+
+func (h *heapPeak) Stop() float64 {
+	close(h.stop)
+	h.wg.Wait()
+	return float64(h.peak.Load()) / (1 << 20)
+}
+
+// BenchmarkLargePut uploads one object of -s3.benchsize bytes (default 1 GiB) from a reader that
+// cannot seek to versitygw on loopback, through the bare transfer manager and through obskit
+// (instrumented, same part size, concurrency and checksum), and reports throughput (MB/s) and
+// the peak heap (peak-heap-MiB: bytes in heap objects, garbage included, sampled every 5ms).
+// Run it alone: go test -run '^$' -bench LargePut -benchtime 2x ./objstore/s3/
+func BenchmarkLargePut(b *testing.B) {
+	srv := testserver.StartVersity(b)
+	size := *benchSize
+	ctx := context.Background()
+	const partSize, concurrency = 8 << 20, 5
+
+	bk := openVersity(b, srv, "", s3.WithPartSize(partSize), s3.WithPartConcurrency(concurrency))
+	endpoint := srv.Endpoint
+	bare := awss3.New(awss3.Options{
+		Region:       srv.Region,
+		BaseEndpoint: &endpoint,
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
+	})
+	tm := transfermanager.New(bare, func(o *transfermanager.Options) {
+		o.PartSizeBytes = partSize
+		o.MultipartUploadThreshold = partSize
+		o.Concurrency = concurrency
+		o.ChecksumAlgorithm = tmtypes.ChecksumAlgorithmCrc32c
+	})
+
+	run := func(b *testing.B, put func(key string) error) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		var peak float64
+		i := 0
+		for b.Loop() {
+			h := startHeapPeak()
+			if err := put("large-" + strconv.Itoa(i)); err != nil {
+				b.Fatal(err)
+			}
+			peak = max(peak, h.Stop())
+			i++
+		}
+		b.ReportMetric(peak, "peak-heap-MiB")
+	}
+	b.Run("transfermanager", func(b *testing.B) {
+		run(b, func(key string) error {
+			_, err := tm.UploadObject(ctx, &transfermanager.UploadObjectInput{
+				Bucket: &srv.Bucket, Key: &key, Body: &patternReader{left: size},
+			})
+			return err
+		})
+	})
+	b.Run("obskit", func(b *testing.B) {
+		run(b, func(key string) error {
+			return bk.Put(ctx, key, &patternReader{left: size}, -1)
+		})
+	})
+}
