@@ -35,11 +35,12 @@ func (e *PartialSuccessError) Error() string {
 
 // Batch is one group of records handed to an [Exporter].
 type Batch struct {
-	p    *Provider
-	c    *chunk
-	buf  []byte
-	runs []int
-	done bool
+	p         *Provider
+	c         *chunk
+	buf       []byte
+	runs      []int
+	done      bool
+	abandoned bool // buf may still be read by the exporter's transport
 }
 
 // Len returns the number of log records in the batch.
@@ -57,8 +58,15 @@ func (b *Batch) Request() []byte {
 	return b.buf
 }
 
+// abandonBuffer makes the next batch use a new request buffer, leaving the
+// current one to whoever still holds it.
+func (b *Batch) abandonBuffer() { b.abandoned = true }
+
 func (b *Batch) reset(p *Provider, c *chunk) {
 	b.p, b.c, b.done = p, c, false
+	if b.abandoned {
+		b.buf, b.abandoned = nil, false
+	}
 	b.buf = b.buf[:0]
 }
 

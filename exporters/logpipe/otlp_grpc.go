@@ -5,7 +5,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync/atomic"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	"google.golang.org/grpc"
@@ -22,19 +24,38 @@ import (
 // grpcExportMethod is the full name of the OTLP logs Export RPC.
 const grpcExportMethod = "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
 
-// rawRequest is an already serialized ExportLogsServiceRequest.
-type rawRequest []byte
+// rawRequest is an already serialized ExportLogsServiceRequest. It is also
+// the mem.BufferPool of its own bytes, so that it learns when gRPC has
+// released them: only then may the batch buffer be reused.
+type rawRequest struct {
+	data     []byte
+	released atomic.Bool
+}
+
+// Get is never called by gRPC for a buffer made with mem.NewBuffer.
+func (r *rawRequest) Get(n int) *[]byte {
+	b := make([]byte, n)
+	return &b
+}
+
+// Put records that gRPC no longer holds the bytes.
+func (r *rawRequest) Put(*[]byte) { r.released.Store(true) }
 
 // rawCodec sends rawRequest bytes as they are and decodes responses with the
 // protobuf runtime. Its name is "proto", so the wire format is standard gRPC.
 type rawCodec struct{}
 
 func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
-	r, ok := v.(rawRequest)
+	r, ok := v.(*rawRequest)
 	if !ok {
 		return nil, fmt.Errorf("logpipe: cannot marshal %T", v)
 	}
-	return mem.BufferSlice{mem.SliceBuffer(r)}, nil
+	if mem.IsBelowBufferPoolingThreshold(cap(r.data)) {
+		// Too small for gRPC to track: hand over a copy.
+		r.released.Store(true)
+		return mem.BufferSlice{mem.SliceBuffer(slices.Clone(r.data))}, nil
+	}
+	return mem.BufferSlice{mem.NewBuffer(&r.data, r)}, nil
 }
 
 func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
@@ -91,10 +112,16 @@ func (e *grpcExporter) Export(ctx context.Context, b *Batch) error {
 	if e.md != nil {
 		ctx = metadata.NewOutgoingContext(ctx, e.md)
 	}
-	req := rawRequest(b.Request())
+	data := b.Request()
 	for attempt := 0; ; attempt++ {
 		var resp collogspb.ExportLogsServiceResponse
+		req := &rawRequest{data: data}
 		err := e.conn.Invoke(ctx, grpcExportMethod, req, &resp, e.callOpts...)
+		if !req.released.Load() {
+			// gRPC may still be writing these bytes (the server answered
+			// before reading them all): never reuse them.
+			b.abandonBuffer()
+		}
 		if err == nil {
 			if ps := resp.GetPartialSuccess(); ps != nil && ps.GetRejectedLogRecords() > 0 {
 				return &PartialSuccessError{Rejected: ps.GetRejectedLogRecords(), Message: ps.GetErrorMessage()}

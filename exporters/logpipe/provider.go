@@ -263,8 +263,10 @@ func (p *Provider) ForceFlush(ctx context.Context) error {
 	if p.stopped.Load() {
 		return ErrShutdown
 	}
-	p.queue.sealAll(false)
+	// Count first: every record counted is then in a chunk that sealAll seals
+	// (or that was sealed already).
 	accepted, _, _ := p.queue.counts()
+	p.queue.sealAll(false)
 	return p.waitSettled(ctx, accepted)
 }
 
