@@ -179,9 +179,12 @@ func TestShutdownExportsEverything(t *testing.T) {
 	exp := &testExporter{}
 	p, reader, _ := newTestProvider(t, exp, logpipe.WithExportInterval(time.Hour), logpipe.WithBatchSize(100))
 	emitN(p, 4, 2500)
+	if err := p.ForceFlush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	dropped, exported := collectMetrics(t, reader)
-	if exported > 10000 || dropped["queue_full"] != 0 {
-		t.Fatalf("before shutdown: exported metric %d, dropped %v", exported, dropped)
+	if exported != 10000 || len(dropped) != 4 || dropped["queue_full"]+dropped["export_failed"]+dropped["rejected"]+dropped["shutdown"] != 0 {
+		t.Fatalf("after ForceFlush: exported metric %d, dropped %v; want 10000 and four zero reasons", exported, dropped)
 	}
 	if err := p.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
@@ -382,4 +385,22 @@ func TestLoggerPerScope(t *testing.T) {
 	if p.Logger("a", log.WithInstrumentationVersion("2")) == a {
 		t.Error("different version gave the same Logger")
 	}
+}
+
+// TestAccountingUnderContention logs from many goroutines, beside a busy
+// goroutine per core, into a small queue with a slow exporter, and checks
+// that every record is either delivered or counted as dropped.
+func TestAccountingUnderContention(t *testing.T) {
+	exp := &testExporter{delay: 2 * time.Millisecond}
+	p, _, _ := newTestProvider(t, exp, logpipe.WithQueueBytes(16<<10), logpipe.WithBatchBytes(2<<10))
+	stop := busyLoops(true)
+	emitN(p, 8, 2000)
+	stop()
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	exp.check(t)
+	s := p.Stats()
+	checkAccounting(t, s, 16000, exp.records.Load())
+	t.Logf("delivered %d, dropped %d (%.1f%%)", s.Exported, s.Dropped, 100*float64(s.Dropped)/float64(s.Emitted))
 }
