@@ -5,12 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/contrib/bridges/otelslog"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -403,4 +406,32 @@ func TestAccountingUnderContention(t *testing.T) {
 	s := p.Stats()
 	checkAccounting(t, s, 16000, exp.records.Load())
 	t.Logf("delivered %d, dropped %d (%.1f%%)", s.Exported, s.Dropped, 100*float64(s.Dropped)/float64(s.Emitted))
+}
+
+// TestBurstFitsDefaultQueue logs the 200,000-record burst of the benchmarks
+// with default settings while the exporter is stalled: the default queue
+// must hold all of it, so nothing is dropped.
+func TestBurstFitsDefaultQueue(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200,000 records take seconds under the race detector")
+	}
+	exp := &testExporter{gate: make(chan struct{})}
+	p, err := logpipe.NewProvider(exp, logpipe.WithResource(resource.Empty()), logpipe.WithWarningWriter(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(otelslog.NewHandler("burst", otelslog.WithLoggerProvider(p)))
+	ctx := spanContext()
+	for range burstRecords {
+		logCall(ctx, logger)
+	}
+	if s := p.Stats(); s.Dropped != 0 {
+		t.Fatalf("default queue dropped %d of %d records while the exporter stalled", s.Dropped, burstRecords)
+	}
+	close(exp.gate)
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	exp.check(t)
+	checkAccounting(t, p.Stats(), burstRecords, exp.records.Load())
 }
