@@ -1,0 +1,36 @@
+// Package procenv turns the process environment into the map the examples pass to
+// envconfig.WithEnvironment, telemetry.WithEnvironment and storage.Open, so that their run
+// functions read one injected environment and tests never touch the process's own.
+//
+// # Configuration
+//
+// None.
+//
+// # Emitted telemetry
+//
+// None.
+//
+// # Shutdown
+//
+// Nothing to shut down.
+package procenv
+
+import (
+	"os"
+	"strings"
+)
+
+// Map returns the process environment as a map. A variable listed twice keeps its last value,
+// as os.Getenv does.
+func Map() map[string]string { return Parse(os.Environ()) }
+
+// Parse turns "KEY=value" entries into a map; entries without '=' are skipped.
+func Parse(environ []string) map[string]string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
