@@ -19,7 +19,7 @@
 // context; slog.NewJSONHandler(io.Discard) as the reference, interleaved in
 // the same run):
 //
-//   - Per call, stock costs 2.4–2.6× slog JSON serially and 1.8–3.7× in
+//   - Per call, stock costs 2.1–2.8× slog JSON serially and 1.8–6.6× in
 //     parallel, with 6 allocations and 1,088 B (slog JSON: 4 allocations,
 //     192 B, all of them slog boxing the slog.Attr arguments). Profiles of
 //     the stock path put most of the cost in sdk/log's newRecord (attribute
@@ -39,8 +39,11 @@
 //     found by comparing keys pairwise, attributes are gathered on the stack),
 //     then copies the bytes into the current batch of one of several
 //     independently locked shards (chosen at random; a locked shard is
-//     skipped). Per call it costs 1.05–1.2× slog JSON serially and 0.9–1.3×
-//     in parallel at GOMAXPROCS 2 and 8, and adds no allocation of its own:
+//     skipped). Per call it costs a median 1.15× slog JSON serially and
+//     1.1× in parallel at GOMAXPROCS 2 and 8 (BenchmarkRatio, 14 runs each
+//     on a machine with a load average near 10: range 0.9–1.6), against
+//     2.1–2.8× and 1.8–6.6× for stock in the same runs; it adds no
+//     allocation of its own:
 //     5 allocations and ~455 B per call, of which 4 are slog's and 1 (256 B)
 //     is otelslog's attribute buffer. With key-value arguments (no boxing):
 //     1 allocation, against stock's 2 and 896 B.
@@ -50,9 +53,9 @@
 //     exporter sends these bytes through a pass-through codec; the HTTP one
 //     posts them.
 //   - The same 200,000-record burst: ~400k records/s delivered (4.2× stock in
-//     the same run) and none dropped; with a busy goroutine per core, none
-//     dropped either, and sent = delivered + dropped is checked after every
-//     burst.
+//     the same run; 2.9–3.1× in later runs on a loaded machine) and none
+//     dropped; with a busy goroutine per core, none dropped either (stock:
+//     90–95%), and sent = delivered + dropped is checked after every burst.
 //
 // What the wire carries is checked field by field against what stock
 // otlploggrpc sends for the same records (resource, scope, severity, body,
