@@ -1,0 +1,27 @@
+// Package s3bench compares obskit's objstore/s3 with what users would pick instead for putting
+// objects into S3, on the same objects against the same server: the bare aws-sdk-go-v2
+// PutObject and its transfer manager (feature/s3/transfermanager), thanos-io/objstore's S3
+// bucket (minio-go underneath) and gocloud.dev/blob's s3blob (aws-sdk-go-v2's upload manager
+// underneath).
+//
+// Open builds a Client for one library on a Server (a versitygw gateway on loopback in the
+// benchmarks and in the obskit-bench runner). Each peer runs with its own defaults, except that
+// the bare SDK's PutObject and transfer manager send the same CRC32C checksum as obskit, so that
+// the comparison with obskit is on equal work. obskit runs as a service runs it: instrumented
+// (spans through a real BatchSpanProcessor with a discarding exporter, metrics through a
+// MeterProvider with a manual reader).
+//
+// # Configuration
+//
+// None; run go test -bench . ./s3bench from the bench module with versitygw installed
+// (scripts/install-tools.sh versitygw). The 256 MiB objects are put only when asked:
+// -s3bench.large, or a -bench pattern naming 256MiB.
+//
+// # Emitted telemetry
+//
+// None outside the process: obskit's spans and metrics stay in the Client's own providers.
+//
+// # Shutdown
+//
+// Client.Close releases the client and shuts its providers down.
+package s3bench
