@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/examples/internal/exampletest"
 	"github.com/esper-platform/obskit/examples/internal/otlpfile"
 	"github.com/esper-platform/obskit/internal/envdoc"
 	"github.com/esper-platform/obskit/internal/testserver"
@@ -71,31 +72,6 @@ func summaryInt(t *testing.T, out, pattern string) int {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// assertNoSecrets fails the test if a secret appears in the outputs or in any file below dirs.
-func assertNoSecrets(t *testing.T, secrets []string, outputs []string, dirs ...string) {
-	t.Helper()
-	for _, dir := range dirs {
-		err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := os.ReadFile(path)
-			outputs = append(outputs, string(b))
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, s := range secrets {
-		for i, out := range outputs {
-			if strings.Contains(out, s) {
-				t.Errorf("output %d (of stdout, stderr, then files) shows the secret %q", i, s)
-			}
-		}
-	}
 }
 
 // checkSummaryAgainstFiles compares what the summary says with the telemetry files: the span
@@ -187,7 +163,8 @@ func TestRunEmbedded(t *testing.T) {
 		t.Error("the console log does not show the demo token redacted")
 	}
 	checkSummaryAgainstFiles(t, r.stdout, dir, nil, 10)
-	assertNoSecrets(t, []string{canaryToken, canaryAWS, canaryHeader}, []string{r.stdout, r.stderr}, dir)
+	exampletest.AssertNoSecrets(t, []string{canaryToken, canaryAWS, canaryHeader},
+		map[string]string{"stdout": r.stdout, "stderr": r.stderr}, dir)
 }
 
 // A second run into the same folder appends to the files; its summary counts its own records.
@@ -232,20 +209,12 @@ func TestRunAgainstCollectorAndVersity(t *testing.T) {
 	srv := testserver.StartVersity(t)
 	col := testserver.StartCollector(t)
 	dir := t.TempDir()
-	env := map[string]string{
-		"QUICKSTART_OBJECTS":          "6",
-		"QUICKSTART_MAX_SIZE":         "200000",
-		"QUICKSTART_OUT_DIR":          dir,
-		"QUICKSTART_DEMO_TOKEN":       canaryToken,
-		"OTEL_EXPORTER_OTLP_ENDPOINT": "http://" + col.HTTPEndpoint,
-		"OTEL_EXPORTER_OTLP_HEADERS":  "x-demo=" + canaryHeader,
-		"AWS_ENDPOINT_URL_S3":         srv.Endpoint,
-		"AWS_REGION":                  srv.Region,
-		"AWS_ACCESS_KEY_ID":           srv.AccessKey,
-		"AWS_SECRET_ACCESS_KEY":       srv.SecretKey,
-		"OBSKIT_S3_BUCKET":            srv.Bucket,
-		"OBSKIT_S3_PATH_STYLE":        "true",
-	}
+	env := exampletest.ServersEnv(srv, col, canaryHeader, map[string]string{
+		"QUICKSTART_OBJECTS":    "6",
+		"QUICKSTART_MAX_SIZE":   "200000",
+		"QUICKSTART_OUT_DIR":    dir,
+		"QUICKSTART_DEMO_TOKEN": canaryToken,
+	})
 	r := runQuickstart(t, env)
 	if r.err != nil {
 		t.Fatal(r.err)
@@ -288,7 +257,8 @@ func TestRunAgainstCollectorAndVersity(t *testing.T) {
 	if files != 6 {
 		t.Errorf("versitygw holds %d objects, want 6", files)
 	}
-	assertNoSecrets(t, []string{canaryToken, canaryHeader, srv.SecretKey}, []string{r.stdout, r.stderr}, dir, col.OutputDir)
+	exampletest.AssertNoSecrets(t, []string{canaryToken, canaryHeader, srv.SecretKey},
+		map[string]string{"stdout": r.stdout, "stderr": r.stderr}, dir, col.OutputDir)
 }
 
 func TestREADMETable(t *testing.T) {

@@ -1,0 +1,71 @@
+// Package exampletest holds what the examples' tests share: the environment that points an
+// example at real servers started by internal/testserver, and the check that no secret reaches
+// any output. Only tests import it.
+//
+// # Configuration
+//
+// None.
+//
+// # Emitted telemetry
+//
+// None.
+//
+// # Shutdown
+//
+// Nothing to shut down; the servers belong to the test that started them.
+package exampletest
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/esper-platform/obskit/internal/testserver"
+)
+
+// ServersEnv returns the variables a user sets to send an example's objects to srv and its
+// telemetry to col over OTLP/HTTP, with otlpHeader as the value of an OTLP header (a canary),
+// merged with extra.
+func ServersEnv(srv *testserver.S3Server, col *testserver.Collector, otlpHeader string, extra map[string]string) map[string]string {
+	env := map[string]string{
+		"OTEL_EXPORTER_OTLP_ENDPOINT": "http://" + col.HTTPEndpoint,
+		"OTEL_EXPORTER_OTLP_HEADERS":  "x-demo=" + otlpHeader,
+		"AWS_ENDPOINT_URL_S3":         srv.Endpoint,
+		"AWS_REGION":                  srv.Region,
+		"AWS_ACCESS_KEY_ID":           srv.AccessKey,
+		"AWS_SECRET_ACCESS_KEY":       srv.SecretKey,
+		"OBSKIT_S3_BUCKET":            srv.Bucket,
+		"OBSKIT_S3_PATH_STYLE":        "true",
+	}
+	maps.Copy(env, extra)
+	return env
+}
+
+// AssertNoSecrets fails the test if any of secrets appears in outputs or in a file below one of
+// dirs, naming where.
+func AssertNoSecrets(t testing.TB, secrets []string, outputs map[string]string, dirs ...string) {
+	t.Helper()
+	all := maps.Clone(outputs)
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			all[path] = string(b)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range secrets {
+		for name, out := range all {
+			if strings.Contains(out, s) {
+				t.Errorf("%s shows the secret %q", name, s)
+			}
+		}
+	}
+}
