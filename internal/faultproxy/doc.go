@@ -2,7 +2,8 @@
 // S3 client meets in production, so that retry and integrity behaviour can be tested against a
 // real server. Its entry point is [Start].
 //
-// Each request draws one number from a seeded random generator and, by the configured
+// Each request (or each request that [Faults].Only accepts) draws one number from a seeded
+// random generator and, by the configured
 // probabilities ([Faults]), is either:
 //
 //   - answered 503 with an S3 SlowDown error body, without reaching the server;

@@ -26,6 +26,9 @@ type Faults struct {
 	Delay float64
 	// DelayFor is how long a delayed request is held. Default: 2s.
 	DelayFor time.Duration
+	// Only, when set, limits the faults to the requests it accepts; the others are forwarded
+	// untouched and draw no random number. It is called from the serving goroutines.
+	Only func(*http.Request) bool
 }
 
 func (f Faults) validate() error {
@@ -190,11 +193,14 @@ const (
 	faultDelay
 )
 
-func (p *Proxy) draw() (fault, time.Duration) {
+func (p *Proxy) draw(r *http.Request) (fault, time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	x := p.rng.Float64()
 	f := p.faults
+	if f.Only != nil && !f.Only(r) {
+		return faultNone, 0
+	}
+	x := p.rng.Float64()
 	switch {
 	case x < f.SlowDown:
 		return faultSlowDown, 0
@@ -208,7 +214,7 @@ func (p *Proxy) draw() (fault, time.Duration) {
 
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	p.requests.Add(1)
-	kind, delay := p.draw()
+	kind, delay := p.draw(r)
 	switch kind {
 	case faultSlowDown:
 		p.slowDowns.Add(1)

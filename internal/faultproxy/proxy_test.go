@@ -196,6 +196,31 @@ func TestRatesAndSeed(t *testing.T) {
 	t.Log(a)
 }
 
+func TestOnly(t *testing.T) {
+	srv := upstream(t)
+	p := start(t, srv.URL, faultproxy.Faults{SlowDown: 1, Only: func(r *http.Request) bool {
+		return r.Method == http.MethodPost
+	}}, 1)
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodGet} {
+		req, _ := http.NewRequest(method, p.URL()+"/x", nil)
+		resp, err := client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		want := http.StatusOK
+		if method == http.MethodPost {
+			want = http.StatusServiceUnavailable
+		}
+		if resp.StatusCode != want {
+			t.Errorf("%s: status %d, want %d", method, resp.StatusCode, want)
+		}
+	}
+	if got := p.Counts(); got != (faultproxy.Counts{Requests: 3, SlowDowns: 1}) {
+		t.Errorf("counts %v, want 3 requests, 1 slowdown", got)
+	}
+}
+
 func TestBadGateway(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

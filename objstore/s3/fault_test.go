@@ -78,7 +78,7 @@ func TestFaultTolerance(t *testing.T) {
 			if tt.restart {
 				restart = func() { srv.Restart(t) }
 			}
-			failed := putAll(t, b, direct, srv.Bucket, tt.name, objs, restart)
+			failed := putAll(t, b, direct, srv.Bucket, tt.name, objs, restart, false)
 			rate := float64(n-len(failed)) / n
 			counts := proxy.Counts()
 			t.Logf("%s: proxy: %v", tt.name, counts)
@@ -107,8 +107,8 @@ func TestFaultTolerance(t *testing.T) {
 // test goroutine after a third of them are done, and checks the results: every error is an
 // *objstore.OpError, every success reads back byte-identical through direct, a failure leaves
 // nothing or the whole object, and no multipart upload is left open. It returns the indexes of
-// the failed puts.
-func putAll(t *testing.T, b, direct *s3.Bucket, bucket, prefix string, objs [][]byte, restart func()) []int {
+// the failed puts. For a control run (the SDK's defaults), uploads left open are logged only.
+func putAll(t *testing.T, b, direct *s3.Bucket, bucket, prefix string, objs [][]byte, restart func(), control bool) []int {
 	t.Helper()
 	n := len(objs)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -183,7 +183,11 @@ func putAll(t *testing.T, b, direct *s3.Bucket, bucket, prefix string, objs [][]
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(uploads.Uploads) != 0 {
+	switch {
+	case len(uploads.Uploads) != 0 && control:
+		// The SDK's defaults can leave uploads open: the abort itself runs out of retry quota.
+		t.Logf("%d multipart uploads left open", len(uploads.Uploads))
+	case len(uploads.Uploads) != 0:
 		t.Errorf("%d multipart uploads left open", len(uploads.Uploads))
 	}
 
@@ -238,7 +242,7 @@ func TestFaultToleranceSDKDefaults(t *testing.T) {
 	}
 	defer b.Close()
 	direct := openVersity(t, srv, "", s3.WithInstrumentation(false))
-	failed := putAll(t, b, direct, srv.Bucket, "sdk_defaults", objs, nil)
+	failed := putAll(t, b, direct, srv.Bucket, "sdk_defaults", objs, nil, true)
 	t.Logf("proxy: %v", proxy.Counts())
 	if rate := float64(n-len(failed)) / n; rate >= 0.999 {
 		t.Errorf("with the SDK's defaults %.2f%% succeeded: the harsh level no longer tells them apart", 100*rate)

@@ -6,7 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -112,7 +116,15 @@ func (s *store) putStream(ctx context.Context, key string, r io.Reader, size int
 	} else {
 		in.Body = onlyReader{r} // hide Seek: the transfer manager would trust it for the size
 	}
-	_, err := s.tm.UploadObject(ctx, in)
+	began := time.Now()
+	var watch *createWatcher
+	_, err := s.tm.UploadObject(ctx, in, func(o *transfermanager.Options) {
+		watch = &createWatcher{S3APIClient: o.S3}
+		o.S3 = watch
+	})
+	if watch != nil && watch.maybeOrphans.Load() {
+		s.abortOrphans(ctx, key, began)
+	}
 	if err == nil {
 		return nil
 	}
@@ -131,6 +143,52 @@ func (s *store) abort(ctx context.Context, key, uploadID string) {
 	_, _ = s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
 		Bucket: &s.bucket, Key: &key, UploadId: &uploadID,
 	})
+}
+
+// createWatcher notes when CreateMultipartUpload needed more than one attempt (or failed): an
+// attempt whose response was lost may have created an upload that nobody knows the ID of.
+type createWatcher struct {
+	transfermanager.S3APIClient
+	maybeOrphans atomic.Bool
+}
+
+func (w *createWatcher) CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput, opts ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error) {
+	out, err := w.S3APIClient.CreateMultipartUpload(ctx, in, opts...)
+	if err != nil {
+		w.maybeOrphans.Store(true)
+		return out, err
+	}
+	if r, ok := retry.GetAttemptResults(out.ResultMetadata); ok && len(r.Results) > 1 {
+		w.maybeOrphans.Store(true)
+	}
+	return out, nil
+}
+
+// orphanClockSkew widens the window in which abortOrphans looks for uploads, for a server clock
+// slightly behind the client's.
+const orphanClockSkew = 5 * time.Second
+
+// abortOrphans aborts the multipart uploads of key initiated since the Put began: those created by
+// attempts of CreateMultipartUpload whose responses were lost (the Put's own upload is completed
+// or already aborted by then). A concurrent Put of the same key by another writer in that window
+// would be aborted too and fail (reported, never silent). Without this, such uploads stay until
+// the bucket's lifecycle rule (AbortIncompleteMultipartUpload) removes them.
+func (s *store) abortOrphans(ctx context.Context, key string, since time.Time) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
+	defer cancel()
+	since = since.Add(-orphanClockSkew)
+	pages := s3.NewListMultipartUploadsPaginator(s.client, &s3.ListMultipartUploadsInput{Bucket: &s.bucket, Prefix: &key})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return
+		}
+		for _, u := range page.Uploads {
+			if aws.ToString(u.Key) == key && !aws.ToTime(u.Initiated).Before(since) {
+				s.abort(ctx, key, aws.ToString(u.UploadId))
+			}
+		}
+	}
 }
 
 // onlyReader hides every method of a reader but Read.

@@ -5,11 +5,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
+	"sync/atomic"
 	"testing"
 
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/internal/faultproxy"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/s3"
@@ -100,5 +103,70 @@ func TestWrongSecret(t *testing.T) {
 	if msg := err.Error(); !bytes.Contains([]byte(msg), []byte("SignatureDoesNotMatch")) ||
 		bytes.Contains([]byte(msg), []byte("not-the-secret")) || bytes.Contains([]byte(msg), []byte(srv.SecretKey)) {
 		t.Errorf("error %q: want SignatureDoesNotMatch and no secret", msg)
+	}
+}
+
+// TestLostCreateResponse cuts the responses of CreateMultipartUpload after the server has created
+// the upload, so the retried call creates another: the uploads nobody knows the ID of are aborted,
+// whether the Put then succeeds or fails.
+func TestLostCreateResponse(t *testing.T) {
+	srv := testserver.StartVersity(t)
+	data := content(6, 2*s3.MinPartSize+1)
+	tests := []struct {
+		name    string
+		lost    int32 // CreateMultipartUpload responses cut
+		succeed bool
+	}{
+		{"two lost then success", 2, true},
+		{"all lost", 100, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var creates atomic.Int32
+			proxy, err := faultproxy.Start(srv.Endpoint, faultproxy.Faults{Reset: 1, Only: func(r *http.Request) bool {
+				_, create := r.URL.Query()["uploads"]
+				return r.Method == http.MethodPost && create && creates.Add(1) <= tt.lost
+			}}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer proxy.Close()
+			cfg := versityConfig(srv, proxy.URL())
+			cfg.PartSize = s3.MinPartSize
+			cfg.MaxAttempts = 4
+			b, err := s3.New(context.Background(), cfg, s3.WithInstrumentation(false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			key := "lost/" + tt.name
+			err = b.Put(context.Background(), key, bytes.NewReader(data), int64(len(data)))
+			if (err == nil) != tt.succeed {
+				t.Fatalf("Put = %v, want success %v", err, tt.succeed)
+			}
+			if resets := proxy.Counts().Resets; resets < 2 {
+				t.Fatalf("%d responses cut, want at least 2", resets)
+			}
+			var client *awss3.Client
+			b.As(&client)
+			out, err := client.ListMultipartUploads(context.Background(), &awss3.ListMultipartUploadsInput{Bucket: &srv.Bucket})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Uploads) != 0 {
+				t.Errorf("%d multipart uploads left open", len(out.Uploads))
+			}
+			if tt.succeed {
+				rc, err := b.Get(context.Background(), key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := io.ReadAll(rc)
+				rc.Close()
+				if !bytes.Equal(got, data) {
+					t.Errorf("read back %d bytes, want %d", len(got), len(data))
+				}
+			}
+		})
 	}
 }
