@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
@@ -162,6 +163,77 @@ func threadCPU() int64 {
 		panic(err)
 	}
 	return ts.Nano()
+}
+
+// BenchmarkPutLocal puts 1 KiB objects to versitygw on loopback with the bare SDK PutObject and
+// with obskit (instrumented, SDK spans on, BatchSpanProcessor), each alone (allocs/op) and
+// interleaved (latency-ratio: obskit's mean latency over the SDK's).
+func BenchmarkPutLocal(b *testing.B) {
+	srv := testserver.StartVersity(b)
+	ctx := context.Background()
+	data := bytes.Repeat([]byte("x"), 1024)
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discardExporter{}))
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	defer tp.Shutdown(ctx)
+	defer mp.Shutdown(ctx)
+	bk := openVersity(b, srv, "", s3.WithTracerProvider(tp), s3.WithMeterProvider(mp))
+	endpoint := srv.Endpoint
+	bare := awss3.New(awss3.Options{
+		Region:       srv.Region,
+		BaseEndpoint: &endpoint,
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
+	})
+	defer bare.Options().HTTPClient.(*awshttp.BuildableClient).GetTransport().CloseIdleConnections()
+	sdkPut := func() {
+		_, err := bare.PutObject(ctx, &awss3.PutObjectInput{
+			Bucket: &srv.Bucket, Key: aws.String("local/sdk"),
+			Body: bytes.NewReader(data), ContentLength: aws.Int64(int64(len(data))),
+			ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	obskitPut := func() {
+		if err := bk.Put(ctx, "local/obskit", bytes.NewReader(data), int64(len(data))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sdkPut()
+		}
+	})
+	b.Run("obskit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			obskitPut()
+		}
+	})
+	b.Run("obskit_vs_sdk", func(b *testing.B) {
+		var sdkTime, obskitTime time.Duration
+		i := 0
+		for b.Loop() {
+			first, second := sdkPut, obskitPut
+			if i%2 == 1 {
+				first, second = obskitPut, sdkPut
+			}
+			t0 := time.Now()
+			first()
+			t1 := time.Now()
+			second()
+			t2 := time.Now()
+			if i%2 == 0 {
+				sdkTime, obskitTime = sdkTime+t1.Sub(t0), obskitTime+t2.Sub(t1)
+			} else {
+				obskitTime, sdkTime = obskitTime+t1.Sub(t0), sdkTime+t2.Sub(t1)
+			}
+			i++
+		}
+		b.ReportMetric(float64(obskitTime)/float64(sdkTime), "latency-ratio")
+	})
 }
 
 // patternReader yields n bytes of a fixed pattern and hides any Seek, like a pipe.
