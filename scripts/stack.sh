@@ -156,9 +156,12 @@ up() {
 			exit 1
 		fi
 		start "$name"
+		pid=$(<"$STACK/$name.pid")
 		deadline=$((SECONDS + 60))
 		until ready "$name"; do
-			if [[ -z $(pid_of "$name") ]]; then
+			# kill -0, not pid_of: until env and setsid have exec'd, the process is not yet
+			# the server's program.
+			if ! kill -0 "$pid" 2>/dev/null; then
 				echo "stack: $name exited while starting; last lines of $STACK/$name.log:" >&2
 				tail -n 20 "$STACK/$name.log" >&2
 				failed=1
