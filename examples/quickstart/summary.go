@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/esper-platform/obskit/examples/internal/humanize"
 	"github.com/esper-platform/obskit/examples/internal/otlpfile"
 	"github.com/esper-platform/obskit/objstore"
 )
@@ -78,12 +79,12 @@ func printSummary(w io.Writer, s summary) {
 			down += st.Bytes
 		}
 	}
-	fmt.Fprintf(w, "  bytes        %s uploaded, %s downloaded\n", humanBytes(up), humanBytes(down))
+	fmt.Fprintf(w, "  bytes        %s uploaded, %s downloaded\n", humanize.Bytes(up), humanize.Bytes(down))
 	rate, ok, counted := overallRate(s.stats)
 	fmt.Fprintf(w, "  success      %.2f%% (%d of %d operations)\n", 100*rate, ok, counted)
 	for _, st := range s.stats {
 		fmt.Fprintf(w, "  %-12s n=%d rate=%.2f%% p50=%s p95=%s p99=%s\n", string(st.Op), st.Count,
-			100*st.SuccessRate, fmtDuration(st.P50), fmtDuration(st.P95), fmtDuration(st.P99))
+			100*st.SuccessRate, humanize.Duration(st.P50), humanize.Duration(st.P95), humanize.Duration(st.P99))
 	}
 	if s.traces {
 		c := countSpans(s.contents.Spans)
@@ -116,30 +117,4 @@ func opList(byName map[string]int) string {
 		}
 	}
 	return strings.Join(parts, ", ")
-}
-
-// humanBytes formats n in B, KiB, MiB or GiB with one decimal.
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	v, i := float64(n)/unit, 0
-	for v >= unit && i < 2 {
-		v /= unit
-		i++
-	}
-	return fmt.Sprintf("%.1f %ciB", v, "KMG"[i])
-}
-
-// fmtDuration rounds d to three significant figures or so, for a table.
-func fmtDuration(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return d.Round(time.Microsecond).String()
-	case d < time.Second:
-		return d.Round(10 * time.Microsecond).String()
-	default:
-		return d.Round(time.Millisecond).String()
-	}
 }

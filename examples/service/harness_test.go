@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -9,41 +8,22 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"go.opentelemetry.io/otel/attribute"
-	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
+	"github.com/esper-platform/obskit/examples/internal/exampletest"
+	"github.com/esper-platform/obskit/examples/internal/otlpfile"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/telemetry"
 )
 
-// lockedBuffer is a bytes.Buffer safe for the concurrent writes of a running service.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // runningService is the service running in-process, started by startService.
 type runningService struct {
 	base           string // "http://127.0.0.1:PORT"
-	stdout, stderr *lockedBuffer
+	stdout, stderr *exampletest.Buffer
 	done           chan error
 }
 
@@ -52,7 +32,7 @@ type runningService struct {
 func startService(t *testing.T, env map[string]string, opts ...telemetry.Option) *runningService {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &runningService{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan error, 1)}
+	s := &runningService{stdout: &exampletest.Buffer{}, stderr: &exampletest.Buffer{}, done: make(chan error, 1)}
 	addr := make(chan string, 1)
 	p := process{environ: env, stdout: s.stdout, stderr: s.stderr, telemetry: opts,
 		listening: func(a string) { addr <- a }}
@@ -165,50 +145,16 @@ func logsFromCollector(recs []testserver.LogRecord) []logView {
 	return out
 }
 
-// memLogs is an sdklog.Exporter that keeps the records it is given.
-type memLogs struct {
-	mu   sync.Mutex
-	recs []logView
-}
-
-func (m *memLogs) Export(_ context.Context, recs []sdklog.Record) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, r := range recs {
-		v := logView{}
-		if r.Body().Type() == attribute.STRING {
-			v.body = r.Body().AsString()
-		}
-		if r.TraceID().IsValid() {
-			v.traceID, v.spanID = r.TraceID().String(), r.SpanID().String()
-		}
-		m.recs = append(m.recs, v)
+func logsFromFiles(recs []otlpfile.LogRecord) []logView {
+	out := make([]logView, len(recs))
+	for i, r := range recs {
+		body, _ := r.Body.(string)
+		out[i] = logView{body: body, traceID: r.TraceID, spanID: r.SpanID}
 	}
-	return nil
-}
-
-func (m *memLogs) Shutdown(context.Context) error   { return nil }
-func (m *memLogs) ForceFlush(context.Context) error { return nil }
-
-func (m *memLogs) records() []logView {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]logView(nil), m.recs...)
+	return out
 }
 
 var update = flag.Bool("update", false, "rewrite README.md's service environment table")
-
-// withSpanExporter adds e as a span exporter that outlives the telemetry's shutdown
-// (InMemoryExporter.Shutdown forgets the spans).
-func withSpanExporter(e *tracetest.InMemoryExporter) telemetry.Option {
-	return telemetry.WithSpanExporter(keepSpans{e})
-}
-
-type keepSpans struct{ *tracetest.InMemoryExporter }
-
-func (keepSpans) Shutdown(context.Context) error { return nil }
-
-func withLogExporter(e *memLogs) telemetry.Option { return telemetry.WithLogExporter(e) }
 
 // spanText and logText render what the exporters got, to look for secrets in it.
 func spanText(spans []spanView) string { return fmt.Sprint(spans) }

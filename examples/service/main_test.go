@@ -12,8 +12,10 @@ import (
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/examples/internal/exampletest"
+	"github.com/esper-platform/obskit/examples/internal/otlpfile"
 	"github.com/esper-platform/obskit/internal/envdoc"
 	"github.com/esper-platform/obskit/internal/testserver"
+	"github.com/esper-platform/obskit/telemetry"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -137,19 +139,22 @@ func checkTelemetry(t *testing.T, spans []spanView, logs []logView) {
 	}
 }
 
-// The service on the embedded S3 server, telemetry to in-memory exporters; stopped by SIGTERM,
-// after which every span and log record must have been exported: the batch processors' own
-// schedule (5s for spans) has not come yet, so only the shutdown's flush can have sent them.
+// The service on the embedded S3 server, spans to an in-memory exporter and log records to the
+// file exporter; stopped by SIGTERM, after which every span and log record must have been
+// exported: the batch processors' own schedule (5s for spans) has not come yet, so only the
+// shutdown's flush can have sent them.
 func TestServiceSpanTreeAndLogs(t *testing.T) {
-	spans, logs := tracetest.NewInMemoryExporter(), &memLogs{}
+	spans, dir := tracetest.NewInMemoryExporter(), t.TempDir()
 	env := map[string]string{
 		"SERVICE_ADDR":               "127.0.0.1:0",
+		"OTEL_LOGS_EXPORTER":         "file",
+		"OBSKIT_FILE_EXPORTER_DIR":   dir,
 		"AWS_ACCESS_KEY_ID":          "AKIDSERVICETEST",
 		"AWS_SECRET_ACCESS_KEY":      canaryAWS,
 		"OTEL_EXPORTER_OTLP_HEADERS": "authorization=Bearer " + canaryHeader,
 	}
 	start := time.Now()
-	s := startService(t, env, withSpanExporter(spans), withLogExporter(logs))
+	s := startService(t, env, telemetry.WithSpanExporter(exampletest.KeepSpans(spans)))
 	exercise(t, s)
 	if err := s.terminate(t); err != nil {
 		t.Fatal(err)
@@ -163,16 +168,21 @@ func TestServiceSpanTreeAndLogs(t *testing.T) {
 		t.Errorf("stdout:\n%s", stdout)
 	}
 	got := spansFromStubs(spans.GetSpans())
-	checkTelemetry(t, got, logs.records())
+	written, err := otlpfile.Read(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := logsFromFiles(written.LogRecords)
+	checkTelemetry(t, got, logs)
 	var stopped bool
-	for _, l := range logs.records() {
+	for _, l := range logs {
 		stopped = stopped || l.body == "service stopped"
 	}
 	if !stopped {
 		t.Error(`the "service stopped" record, logged just before the telemetry shutdown, was not exported`)
 	}
 	exampletest.AssertNoSecrets(t, []string{canaryAWS, canaryHeader}, map[string]string{"stdout": stdout,
-		"stderr": stderr, "spans": spanText(got), "log records": logText(logs.records())})
+		"stderr": stderr, "spans": spanText(got), "log records": logText(logs)}, dir)
 }
 
 // The service against versitygw, telemetry over OTLP/HTTP to a real Collector.
@@ -216,7 +226,7 @@ func TestServiceRejectsBadConfig(t *testing.T) {
 		{"OTEL_LOGS_EXPORTER", "carrier-pigeon"},
 	} {
 		t.Run(tc.variable, func(t *testing.T) {
-			p := process{environ: map[string]string{tc.variable: tc.value}, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+			p := process{environ: map[string]string{tc.variable: tc.value}, stdout: &exampletest.Buffer{}, stderr: &exampletest.Buffer{}}
 			err := run(t.Context(), p)
 			if err == nil || !strings.Contains(err.Error(), tc.variable) || strings.Contains(err.Error(), tc.value) {
 				t.Fatalf("err = %v; want one naming %s without its value", err, tc.variable)

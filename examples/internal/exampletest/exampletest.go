@@ -1,6 +1,7 @@
 // Package exampletest holds what the examples' tests share: the environment that points an
-// example at real servers started by internal/testserver, and the check that no secret reaches
-// any output. Only tests import it.
+// example at real servers started by internal/testserver, the check that no secret reaches any
+// output, a buffer for a running example's output and an in-memory span exporter that outlives
+// shutdown. Only tests import it.
 //
 // # Configuration
 //
@@ -16,11 +17,17 @@
 package exampletest
 
 import (
+	"bytes"
+	"context"
 	"maps"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/esper-platform/obskit/internal/testserver"
 )
@@ -69,3 +76,33 @@ func AssertNoSecrets(t testing.TB, secrets []string, outputs map[string]string, 
 		}
 	}
 }
+
+// Buffer is a bytes.Buffer safe for the concurrent writes of a running example (its log handler
+// and its progress output write from several goroutines).
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// String returns what was written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// KeepSpans returns e as a span exporter whose Shutdown does nothing, so that the spans it got
+// can be read after the example has shut its telemetry down (InMemoryExporter.Shutdown forgets
+// them).
+func KeepSpans(e *tracetest.InMemoryExporter) sdktrace.SpanExporter { return keepSpans{e} }
+
+type keepSpans struct{ *tracetest.InMemoryExporter }
+
+func (keepSpans) Shutdown(context.Context) error { return nil }

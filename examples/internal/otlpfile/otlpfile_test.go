@@ -85,7 +85,11 @@ func TestReadSinceMark(t *testing.T) {
 	if len(got.LogRecords) != 2 {
 		t.Fatalf("log records since the mark: %+v, want 2", got.LogRecords)
 	}
-	in, out := got.LogRecords[0], got.LogRecords[1]
+	byBody := map[any]otlpfile.LogRecord{}
+	for _, r := range got.LogRecords {
+		byBody[r.Body] = r
+	}
+	in, out := byBody["in a span"], byBody["outside"]
 	if in.Body != "in a span" || in.TraceID != child.TraceID || in.SpanID != child.SpanID || in.Attributes["n"] != int64(7) {
 		t.Errorf("record in a span = %+v, want the child's ids and n=7", in)
 	}
