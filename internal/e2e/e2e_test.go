@@ -60,6 +60,7 @@ func TestExamplesThroughStack(t *testing.T) {
 		s.proxy.requests.Load(), s.proxy.slowDowns.Load(), s.proxy.failures.Load())
 
 	traceIDs := checkServiceTraces(t, s, run)
+	t.Run("jaeger-jobs", func(t *testing.T) { checkJobTraces(t, s) })
 	t.Run("prometheus", func(t *testing.T) { checkMetrics(t, s, run) })
 	t.Run("exemplars", func(t *testing.T) { checkExemplars(t, s, traceIDs) })
 	t.Run("logs", func(t *testing.T) { checkServiceLogs(t, s, run, traceIDs) })
@@ -274,6 +275,36 @@ func checkObjstoreSpan(tree traceTree, root, span jaegerSpan) []string {
 		problems = append(problems, where+": no AWS SDK span (rpc.system=aws-api) beneath it")
 	}
 	return problems
+}
+
+// checkJobTraces checks that the quickstart's and batchjob's traces reached Jaeger with
+// objstore.put spans beneath the job's own root span and the AWS SDK's spans beneath those.
+func checkJobTraces(t *testing.T, s *stack) {
+	for _, service := range []string{quickstartName, batchjobName} {
+		traces := jaegerTraces(t, s.jaeger.QueryURL, service)
+		puts, withSDK := 0, 0
+		for _, tr := range traces {
+			tree := newTraceTree(tr)
+			for _, root := range tree.roots {
+				for _, span := range tree.descendants(root.SpanID) {
+					if span.OperationName != "objstore.put" {
+						continue
+					}
+					puts++
+					for _, d := range tree.descendants(span.SpanID) {
+						if sys, _ := d.Tag("rpc.system"); sys == "aws-api" {
+							withSDK++
+							break
+						}
+					}
+				}
+			}
+		}
+		t.Logf("jaeger: %s: %d traces, %d objstore.put spans beneath a root span, %d with AWS SDK spans beneath", service, len(traces), puts, withSDK)
+		if puts == 0 || withSDK != puts {
+			t.Errorf("%s: %d objstore.put spans beneath a root span, %d of them with AWS SDK spans; want at least one, all", service, puts, withSDK)
+		}
+	}
 }
 
 // checkMetrics queries Prometheus for the metrics the examples emitted, under the names the
