@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 
 	"github.com/aws/smithy-go/tracing"
 	"github.com/aws/smithy-go/tracing/smithyoteltracing"
@@ -15,13 +16,32 @@ import (
 // (serializing, resolving the endpoint and identity, signing, …; about eight per attempt) are not
 // started, which keeps the cost of tracing a call to two spans.
 func sdkTracerProvider(tp trace.TracerProvider) tracing.TracerProvider {
-	return callSpans{smithyoteltracing.Adapt(tp)}
+	return &callSpans{next: smithyoteltracing.Adapt(tp)}
 }
 
-type callSpans struct{ next tracing.TracerProvider }
+// callSpans filters the spans of the tracers it returns. The SDK asks for its tracer on every
+// call; callSpans keeps the one tracer it asks for without options, sparing the OTel provider's
+// lookup.
+type callSpans struct {
+	next   tracing.TracerProvider
+	cached atomic.Pointer[scopedTracer]
+}
 
-func (p callSpans) Tracer(scope string, opts ...tracing.TracerOption) tracing.Tracer {
-	return callTracer{p.next.Tracer(scope, opts...)}
+type scopedTracer struct {
+	scope  string
+	tracer callTracer
+}
+
+func (p *callSpans) Tracer(scope string, opts ...tracing.TracerOption) tracing.Tracer {
+	if len(opts) > 0 {
+		return callTracer{p.next.Tracer(scope, opts...)}
+	}
+	if c := p.cached.Load(); c != nil && c.scope == scope {
+		return c.tracer
+	}
+	t := callTracer{p.next.Tracer(scope)}
+	p.cached.Store(&scopedTracer{scope: scope, tracer: t})
+	return t
 }
 
 type callTracer struct{ next tracing.Tracer }
