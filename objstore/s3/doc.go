@@ -16,8 +16,10 @@
 // Objects smaller than the part size (OBSKIT_S3_PART_SIZE, 8 MiB) go in one PutObject; larger
 // ones, and those of unknown length, stream through the SDK's transfer manager in parts, at most
 // OBSKIT_S3_PART_CONCURRENCY (5) at a time, so that memory stays near part size × (part
-// concurrency + 1) whatever the size (a 1 GiB Put from a pipe peaks under 60 MiB of heap). A
-// failed multipart upload is aborted, on a fresh context if the caller's was cancelled. Every
+// concurrency + 1) whatever the size (a 1 GiB Put from a pipe peaks at about 90 MiB of heap with
+// the defaults). A failed multipart upload is aborted, on a fresh context if the caller's was
+// cancelled; when a CreateMultipartUpload response was lost and the call retried, the uploads it
+// created unseen are found (ListMultipartUploads) and aborted too. Every
 // request carries a checksum of its content (OBSKIT_S3_CHECKSUM, CRC32C) that the server verifies
 // before storing, and a declared size that does not match the reader fails with
 // [objstore.ErrIntegrity] before anything is stored. Get asks for the stored checksum and the SDK
