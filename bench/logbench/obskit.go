@@ -68,9 +68,9 @@ func newObskit(ctx context.Context, env map[string]string, opts ...telemetry.Opt
 }
 
 // NewObskit returns obskit's logger as a service gets it, telemetry.Setup(...).Logger(), with
-// the console output off and a discarding log exporter given with telemetry.WithLogExporter.
+// the console output off and logpipe.Discard as its only log exporter (telemetry.WithLogExporter).
 func NewObskit(ctx context.Context) (*Target, error) {
-	return newObskit(ctx, obskitEnv(map[string]string{"OTEL_LOGS_EXPORTER": "none"}), telemetry.WithLogExporter(DiscardExporter{}))
+	return newObskit(ctx, obskitEnv(map[string]string{"OTEL_LOGS_EXPORTER": "none"}), telemetry.WithLogExporter(logpipe.Discard{}))
 }
 
 // NewObskitOTLP returns obskit's logger from telemetry.Setup exporting logs over OTLP gRPC to
