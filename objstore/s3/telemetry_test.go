@@ -134,7 +134,7 @@ func TestTelemetry(t *testing.T) {
 		"objstore.bytes":     attribute.Int64Value(int64(len(data))),
 	} {
 		if got := a[k]; got != want {
-			t.Errorf("put span %s = %v, want %v", k, got.Emit(), want.Emit())
+			t.Errorf("put span %s = %v, want %v", k, got.String(), want.String())
 		}
 	}
 	attempts := a["objstore.attempts"].AsInt64()
@@ -142,7 +142,7 @@ func TestTelemetry(t *testing.T) {
 		t.Errorf("objstore.attempts = %d, want 1..8", attempts)
 	}
 	if a["objstore.latency_ms"].AsFloat64() <= 0 {
-		t.Errorf("objstore.latency_ms = %v, want > 0", a["objstore.latency_ms"].Emit())
+		t.Errorf("objstore.latency_ms = %v, want > 0", a["objstore.latency_ms"].String())
 	}
 
 	// The SDK's spans nest beneath the objstore span: the call, its retry loop and one Attempt
@@ -173,7 +173,7 @@ func TestTelemetry(t *testing.T) {
 	miss := byName["objstore.get"][1]
 	if miss.Status.Code == codes.Error || attrs(miss)["objstore.success"].AsBool() {
 		t.Errorf("get of a missing key: status %v success %v, want unset status and success=false",
-			miss.Status.Code, attrs(miss)["objstore.success"].Emit())
+			miss.Status.Code, attrs(miss)["objstore.success"].String())
 	}
 	// The cancelled Put is not a failure.
 	if c := byName["objstore.put"][1]; c.Status.Code == codes.Error {
@@ -183,7 +183,7 @@ func TestTelemetry(t *testing.T) {
 	// No secret, signature or auth header on any span.
 	for _, s := range spans {
 		for _, kv := range s.Attributes {
-			v := kv.Value.Emit()
+			v := kv.Value.String()
 			if strings.Contains(v, srv.SecretKey) || strings.Contains(v, "Signature=") || strings.Contains(v, "AWS4-HMAC-SHA256") {
 				t.Errorf("span %s attribute %s leaks credentials: %q", s.Name, kv.Key, v)
 			}
