@@ -34,8 +34,11 @@ func sizes() []struct {
 
 // server starts versitygw for b (testserver.Require semantics: skipped without versitygw,
 // failed under CI=true).
-func server(b *testing.B) s3bench.Server {
-	srv := testserver.StartVersity(b)
+func server(b *testing.B) s3bench.Server { return testserverFor(b) }
+
+// testserverFor starts versitygw for tb and describes it as an s3bench.Server.
+func testserverFor(tb testing.TB) s3bench.Server {
+	srv := testserver.StartVersity(tb)
 	return s3bench.Server{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Bucket: srv.Bucket, Region: srv.Region}
 }
 
