@@ -11,10 +11,10 @@ import (
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/exporters"
+	"github.com/esper-platform/obskit/exporters/logpipe"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
-	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -45,7 +45,10 @@ func TestFileExporterWritesOTLPJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lp := sdklog.NewLoggerProvider(sdklog.WithResource(res), sdklog.WithProcessor(sdklog.NewSimpleProcessor(logExp)))
+	lp, err := logpipe.NewProvider(logExp, logpipe.WithResource(res), logpipe.WithMeterProvider(selfMP))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var rec log.Record
 	rec.SetBody(attribute.StringValue("hello"))
 	rec.SetSeverity(log.SeverityWarn)

@@ -29,9 +29,13 @@ func FileName(sig Signal) string { return string(sig) + ".jsonl" }
 // a network; fileSink decodes its protobuf body and appends it as one line of OTLP-JSON, the
 // format of the Collector's file exporter that its otlpjsonfile receiver reads. So the
 // conversion from SDK data to OTLP is opentelemetry-go's own.
+//
+// The log file and console exporters (logs.go) feed it the request bytes of a logpipe batch
+// directly, through [fileSink.writeRequest].
 type fileSink struct {
 	mu     sync.Mutex
-	f      *os.File
+	w      io.Writer
+	closer io.Closer // nil: the writer is not ours to close (console)
 	newMsg func() proto.Message
 	closed bool
 }
@@ -48,7 +52,12 @@ func openFileSink(dir string, sig Signal) (*fileSink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("exporters: file exporter: %w", err)
 	}
-	s := &fileSink{f: f}
+	return newSink(f, f, sig), nil
+}
+
+// newSink returns a sink writing sig's requests to w, closing closer (if not nil) at close.
+func newSink(w io.Writer, closer io.Closer, sig Signal) *fileSink {
+	s := &fileSink{w: w, closer: closer}
 	switch sig {
 	case Traces:
 		s.newMsg = func() proto.Message { return &coltrace.ExportTraceServiceRequest{} }
@@ -57,7 +66,7 @@ func openFileSink(dir string, sig Signal) (*fileSink, error) {
 	default:
 		s.newMsg = func() proto.Message { return &collogs.ExportLogsServiceRequest{} }
 	}
-	return s, nil
+	return s
 }
 
 func (s *fileSink) client() *http.Client { return &http.Client{Transport: s} }
@@ -70,15 +79,7 @@ func (s *fileSink) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	msg := s.newMsg()
-	if err := proto.Unmarshal(body, msg); err != nil {
-		return nil, fmt.Errorf("exporters: file exporter: %w", err)
-	}
-	line, err := encodeOTLPJSON(msg)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.write(line); err != nil {
+	if err := s.writeRequest(body); err != nil {
 		return nil, err
 	}
 	return &http.Response{
@@ -90,13 +91,27 @@ func (s *fileSink) RoundTrip(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
+// writeRequest decodes body, a serialized OTLP export request of the sink's signal, and
+// appends it as one OTLP-JSON line.
+func (s *fileSink) writeRequest(body []byte) error {
+	msg := s.newMsg()
+	if err := proto.Unmarshal(body, msg); err != nil {
+		return fmt.Errorf("exporters: file exporter: %w", err)
+	}
+	line, err := encodeOTLPJSON(msg)
+	if err != nil {
+		return err
+	}
+	return s.write(line)
+}
+
 func (s *fileSink) write(line []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return errors.New("exporters: file exporter is shut down")
 	}
-	if _, err := s.f.Write(line); err != nil {
+	if _, err := s.w.Write(line); err != nil {
 		return fmt.Errorf("exporters: file exporter: %w", err)
 	}
 	return nil
@@ -109,7 +124,10 @@ func (s *fileSink) close() error {
 		return nil
 	}
 	s.closed = true
-	return s.f.Close()
+	if s.closer == nil {
+		return nil
+	}
+	return s.closer.Close()
 }
 
 // encodeOTLPJSON encodes msg as OTLP-JSON (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding)

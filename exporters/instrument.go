@@ -5,9 +5,10 @@ import (
 	"errors"
 	"sync/atomic"
 
+	"github.com/esper-platform/obskit/exporters/logpipe"
+
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
-	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -92,15 +93,16 @@ func (e instrumentedSpans) ExportSpans(ctx context.Context, spans []sdktrace.Rea
 	return err
 }
 
-// instrumentedLogs decorates a log Exporter with [MetricExported] and [MetricFailures].
+// instrumentedLogs decorates a logpipe Exporter with [MetricExported] and [MetricFailures].
 type instrumentedLogs struct {
-	sdklog.Exporter
+	logpipe.Exporter
 	inst *instrumentation
 }
 
-func (e instrumentedLogs) Export(ctx context.Context, records []sdklog.Record) error {
-	err := e.Exporter.Export(ctx, records)
-	e.inst.record(ctx, len(records), err)
+func (e instrumentedLogs) Export(ctx context.Context, b *logpipe.Batch) error {
+	n := b.Len()
+	err := e.Exporter.Export(ctx, b)
+	e.inst.record(ctx, n, err)
 	return err
 }
 

@@ -3,108 +3,152 @@ package exporters
 import (
 	"context"
 	"errors"
+	"slices"
 
-	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
-	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
-	"go.opentelemetry.io/otel/exporters/stdout/stdoutlog"
-	sdklog "go.opentelemetry.io/otel/sdk/log"
+	"github.com/esper-platform/obskit/exporters/logpipe"
 )
 
-// NewLogExporter builds the log exporters named in names (otlp, console, file, none) and
-// returns them as one: each is decorated with the package's metrics, and several are fanned
-// out (every batch goes to each in turn, errors joined). It returns nil and no error when
-// names selects no exporter. An unknown name or a bad OTLP setting is an error.
-func NewLogExporter(ctx context.Context, names []string, opts ...Option) (sdklog.Exporter, error) {
+// NewLogExporter builds the log exporters named in names (otlp, console, file, none) for
+// obskit's log pipeline, [logpipe.Provider], and returns them as one: each is decorated with
+// the package's metrics, and several are fanned out (see [FanOutLogs]). It returns nil and no
+// error when names selects no exporter. An unknown name or a bad OTLP setting is an error.
+//
+//   - otlp is [logpipe.NewOTLPExporter] with the logs' OTLP settings of [WithOTLP] (the
+//     OTEL_EXPORTER_OTLP_LOGS_* setting winning over OTEL_EXPORTER_OTLP_*) and TLS files
+//     from the process environment (see [WithOTLP]).
+//   - file appends each batch as one line of OTLP-JSON to logs.jsonl in the folder of
+//     [WithFileDir], exactly as the span and metric file exporters do.
+//   - console writes the same OTLP-JSON line, one per batch, to the writer of
+//     [WithConsoleWriter].
+func NewLogExporter(ctx context.Context, names []string, opts ...Option) (logpipe.Exporter, error) {
 	sel, err := selectNames(Logs, names)
 	if err != nil || len(sel) == 0 {
 		return nil, err
 	}
 	c := newConfig(opts)
-	exps, err := buildAll(ctx, sel, func(name string) (sdklog.Exporter, error) {
-		e, err := newLogExporter(ctx, name, c)
+	exps, err := buildAll(ctx, sel, func(name string) (logpipe.Exporter, error) {
+		e, err := newLogExporter(name, c)
 		if err != nil {
 			return nil, err
 		}
 		return instrumentedLogs{Exporter: e, inst: newInstrumentation(c.meterProvider, Logs, name)}, nil
-	}, func(ctx context.Context, e sdklog.Exporter) error { return e.Shutdown(ctx) })
+	}, func(ctx context.Context, e logpipe.Exporter) error { return e.Shutdown(ctx) })
 	if err != nil {
 		return nil, err
 	}
 	return FanOutLogs(exps...), nil
 }
 
-func newLogExporter(ctx context.Context, name string, c config) (sdklog.Exporter, error) {
+func newLogExporter(name string, c config) (logpipe.Exporter, error) {
 	switch name {
 	case Console:
-		return stdoutlog.New(stdoutlog.WithWriter(c.console))
+		return otlpJSONLogs{sink: newSink(c.console, nil, Logs)}, nil
 	case File:
 		sink, err := openFileSink(c.fileDir, Logs)
 		if err != nil {
 			return nil, err
 		}
-		e, err := otlploghttp.New(ctx, otlploghttp.WithEndpoint(fileHost), otlploghttp.WithInsecure(),
-			otlploghttp.WithHTTPClient(sink.client()), otlploghttp.WithRetry(otlploghttp.RetryConfig{}))
-		if err != nil {
-			_ = sink.close()
-			return nil, err
-		}
-		return closingLogs{Exporter: e, close: sink.close}, nil
+		return otlpJSONLogs{sink: sink}, nil
 	}
 	t, err := c.otlp.resolve(Logs)
 	if err != nil {
 		return nil, err
 	}
-	if t.protocol == ProtocolGRPC {
-		o := []otlploggrpc.Option{otlploggrpc.WithEndpoint(t.host), otlploggrpc.WithHeaders(t.headers),
-			otlploggrpc.WithTimeout(t.timeout), otlploggrpc.WithRetry(otlploggrpc.RetryConfig(retryPolicy(t.timeout)))}
-		if t.insecure {
-			o = append(o, otlploggrpc.WithInsecure())
-		}
-		if t.compression {
-			o = append(o, otlploggrpc.WithCompressor("gzip"))
-		}
-		return otlploggrpc.New(ctx, o...)
+	cfg := t.logpipeConfig()
+	if cfg.TLSConfig, err = tlsConfigFromEnv(Logs, c.getenv); err != nil {
+		return nil, err
 	}
-	o := []otlploghttp.Option{otlploghttp.WithEndpoint(t.host), otlploghttp.WithURLPath(t.path),
-		otlploghttp.WithHeaders(t.headers), otlploghttp.WithTimeout(t.timeout),
-		otlploghttp.WithRetry(otlploghttp.RetryConfig(retryPolicy(t.timeout)))}
-	if t.insecure {
-		o = append(o, otlploghttp.WithInsecure())
+	return logpipe.NewOTLPExporter(cfg)
+}
+
+// logpipeConfig returns the settings of logpipe's OTLP exporter for t. The endpoint is the
+// one resolve chose (the OTEL_EXPORTER_OTLP_LOGS_ENDPOINT used as it is, or the shared one
+// with /v1/logs appended); for HTTP it is therefore complete (SignalEndpoint), with the
+// scheme saying whether TLS is used; for grpc it is host:port and Insecure says it.
+func (t otlpTarget) logpipeConfig() logpipe.OTLPConfig {
+	cfg := logpipe.OTLPConfig{
+		Protocol: t.protocol,
+		Endpoint: t.host,
+		Headers:  t.headers,
+		Timeout:  t.timeout,
+		Insecure: t.insecure,
+	}
+	if t.protocol != ProtocolGRPC {
+		scheme := "https://"
+		if t.insecure {
+			scheme = "http://"
+		}
+		cfg.Protocol = logpipe.ProtocolHTTPProtobuf
+		cfg.Endpoint, cfg.SignalEndpoint = scheme+t.host+t.path, true
 	}
 	if t.compression {
-		o = append(o, otlploghttp.WithCompression(otlploghttp.GzipCompression))
+		cfg.Compression = logpipe.CompressionGzip
 	}
-	return otlploghttp.New(ctx, o...)
+	return cfg
 }
 
-// closingLogs closes the file sink after the exporter shuts down.
-type closingLogs struct {
-	sdklog.Exporter
-	close func() error
+// otlpJSONLogs is the file and console log exporter: it decodes each batch's OTLP request
+// and appends it as one OTLP-JSON line through a [fileSink].
+type otlpJSONLogs struct {
+	sink *fileSink
 }
 
-func (e closingLogs) Shutdown(ctx context.Context) error {
-	return errors.Join(e.Exporter.Shutdown(ctx), e.close())
+func (e otlpJSONLogs) Export(ctx context.Context, b *logpipe.Batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return e.sink.writeRequest(b.Request())
 }
 
-// logFanout sends every batch to each exporter. Exporters must not retain or modify the
-// records (the sdk/log Exporter contract), so they can share them.
-type logFanout []sdklog.Exporter
+func (e otlpJSONLogs) Shutdown(context.Context) error { return e.sink.close() }
 
-func (f logFanout) Export(ctx context.Context, records []sdklog.Record) error {
-	var errs []error
+// FanOutLogs returns one log Exporter that sends every batch to each of exps in turn; nil
+// entries are skipped. With no exporter it returns nil, with one, that one. The exporters
+// share the batch's request bytes, which are built once. A batch counts as delivered only if
+// every exporter took it: when one fails, the error is the failures joined (and the pipeline
+// counts the batch's records as dropped, export_failed); when the only errors are partial
+// successes, the one rejecting most records is returned.
+func FanOutLogs(exps ...logpipe.Exporter) logpipe.Exporter {
+	exps = slices.DeleteFunc(slices.Clone(exps), func(e logpipe.Exporter) bool { return e == nil })
+	switch len(exps) {
+	case 0:
+		return nil
+	case 1:
+		return exps[0]
+	}
+	return logFanout(exps)
+}
+
+// logFanout sends every batch to each exporter.
+type logFanout []logpipe.Exporter
+
+func (f logFanout) Export(ctx context.Context, b *logpipe.Batch) error {
+	var failed []error
+	var partial *logpipe.PartialSuccessError
 	for _, e := range f {
-		errs = append(errs, e.Export(ctx, records))
+		err := e.Export(ctx, b)
+		var p *logpipe.PartialSuccessError
+		switch {
+		case err == nil:
+		case errors.As(err, &p):
+			if partial == nil || p.Rejected > partial.Rejected {
+				partial = p
+			}
+		default:
+			failed = append(failed, err)
+		}
 	}
-	return errors.Join(errs...)
-}
-
-func (f logFanout) ForceFlush(ctx context.Context) error {
-	var errs []error
-	for _, e := range f {
-		errs = append(errs, e.ForceFlush(ctx))
+	if len(failed) > 0 {
+		if partial != nil {
+			// Kept as text only, so that the pipeline counts the whole batch as failed.
+			failed = append(failed, errors.New(partial.Error()))
+		}
+		return errors.Join(failed...)
 	}
-	return errors.Join(errs...)
+	if partial != nil {
+		return partial
+	}
+	return nil
 }
 
 func (f logFanout) Shutdown(ctx context.Context) error {

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -85,17 +84,4 @@ func FanOutSpans(exps ...sdktrace.SpanExporter) sdktrace.SpanExporter {
 		return exps[0]
 	}
 	return spanFanout(exps)
-}
-
-// FanOutLogs returns one log Exporter that sends every batch to each of exps in turn, joining
-// their errors; nil entries are skipped. With no exporter it returns nil, with one, that one.
-func FanOutLogs(exps ...sdklog.Exporter) sdklog.Exporter {
-	exps = slices.DeleteFunc(slices.Clone(exps), func(e sdklog.Exporter) bool { return e == nil })
-	switch len(exps) {
-	case 0:
-		return nil
-	case 1:
-		return exps[0]
-	}
-	return logFanout(exps)
 }

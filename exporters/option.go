@@ -23,6 +23,7 @@ type config struct {
 	metricInterval time.Duration
 	metricTimeout  time.Duration
 	meterProvider  metric.MeterProvider
+	getenv         func(string) string // for the OTLP TLS files; os.Getenv
 }
 
 type optionFunc func(config) config
@@ -35,6 +36,7 @@ func newConfig(opts []Option) config {
 		promAddr:       DefaultPrometheusAddr,
 		metricInterval: 60 * time.Second,
 		metricTimeout:  30 * time.Second,
+		getenv:         os.Getenv,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -50,8 +52,9 @@ func newConfig(opts []Option) config {
 // WithOTLP sets the OTLP exporters' endpoint, protocol, headers, timeout, compression and TLS,
 // shared and per signal. Default: the zero OTLPSettings, that is the specification's defaults
 // (http/protobuf to http://localhost:4318). Usually read by telemetry from
-// OTEL_EXPORTER_OTLP_*. Note that the OTLP exporters of opentelemetry-go also read the
-// process environment for what this package does not set (TLS certificates, for example).
+// OTEL_EXPORTER_OTLP_*. The TLS files (OTEL_EXPORTER_OTLP_{,<SIGNAL>_}CERTIFICATE,
+// CLIENT_CERTIFICATE and CLIENT_KEY) are read from the process environment: by the OTLP
+// exporters of opentelemetry-go for spans and metrics, and by this package for logs.
 func WithOTLP(s OTLPSettings) Option {
 	return optionFunc(func(c config) config { c.otlp = s; return c })
 }

@@ -61,10 +61,23 @@ type Config struct {
 	BSPMaxQueueSize       int                `env:"OTEL_BSP_MAX_QUEUE_SIZE" envDefault:"2048" desc:"spans queued for export at most; more are dropped"`
 	BSPMaxExportBatchSize int                `env:"OTEL_BSP_MAX_EXPORT_BATCH_SIZE" envDefault:"512" desc:"spans per export at most"`
 
-	BLRPScheduleDelay      exporters.Duration `env:"OTEL_BLRP_SCHEDULE_DELAY" envDefault:"1000" desc:"delay between log record exports, in milliseconds"`
-	BLRPExportTimeout      exporters.Duration `env:"OTEL_BLRP_EXPORT_TIMEOUT" envDefault:"30000" desc:"log export timeout, in milliseconds"`
-	BLRPMaxQueueSize       int                `env:"OTEL_BLRP_MAX_QUEUE_SIZE" envDefault:"2048" desc:"log records queued for export at most; more are dropped (counted in obskit.log.records.dropped) unless OBSKIT_LOG_BLOCK is set"`
-	BLRPMaxExportBatchSize int                `env:"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE" envDefault:"512" desc:"log records per export at most"`
+	BLRPScheduleDelay exporters.Duration `env:"OTEL_BLRP_SCHEDULE_DELAY" envDefault:"1000" desc:"delay between log record exports, in milliseconds"`
+	BLRPExportTimeout exporters.Duration `env:"OTEL_BLRP_EXPORT_TIMEOUT" envDefault:"30000" desc:"log export timeout, in milliseconds"`
+	// BLRPMaxQueueSize bounds the log queue's memory at this × 256 bytes (a typical record
+	// takes ~165); the default, 262144, is 64 MiB. The specification's default, 2048, would
+	// drop most of a burst: see the package documentation.
+	BLRPMaxQueueSize int `env:"OTEL_BLRP_MAX_QUEUE_SIZE" envDefault:"262144" desc:"log queue bound, in records of 256 bytes (default 64 MiB); more are dropped (counted in obskit.log.records.dropped) unless OBSKIT_LOG_BLOCK is set"`
+	// BLRPMaxExportBatchSize is the most records per export; a batch is also at most 256 KiB
+	// of encoded records. The default is 2048, not the specification's 512: see the package
+	// documentation.
+	BLRPMaxExportBatchSize int `env:"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE" envDefault:"2048" desc:"log records per export at most (and at most 256 KiB)"`
+
+	// LogRecordAttributeCountLimit is the most attributes kept per log record; the others are
+	// dropped and counted in the record's dropped_attributes_count.
+	LogRecordAttributeCountLimit int `env:"OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT" envDefault:"128" desc:"attributes kept per log record at most"`
+	// LogRecordAttributeValueLengthLimit, when set, is the most characters kept in a string
+	// attribute value of a log record. nil: no limit.
+	LogRecordAttributeValueLengthLimit *int `env:"OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT" desc:"characters kept in a log record's string attribute values at most (default: no limit)"`
 
 	MetricExportInterval exporters.Duration `env:"OTEL_METRIC_EXPORT_INTERVAL" envDefault:"60000" desc:"interval between metric exports, in milliseconds"`
 	MetricExportTimeout  exporters.Duration `env:"OTEL_METRIC_EXPORT_TIMEOUT" envDefault:"30000" desc:"metric export timeout, in milliseconds"`
@@ -144,6 +157,15 @@ func (c *Config) Validate() error {
 			bad(q.v, "want a positive integer")
 		}
 	}
+	if c.BLRPMaxQueueSize > maxLogQueueSize {
+		bad("OTEL_BLRP_MAX_QUEUE_SIZE", "want at most "+strconv.Itoa(maxLogQueueSize)+" (256 GiB)")
+	}
+	if c.LogRecordAttributeCountLimit < 0 {
+		bad("OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", "want a non-negative integer")
+	}
+	if l := c.LogRecordAttributeValueLengthLimit; l != nil && *l < 0 {
+		bad("OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", "want a non-negative integer")
+	}
 	if c.PrometheusPort < 0 || c.PrometheusPort > 65535 {
 		bad("OTEL_EXPORTER_PROMETHEUS_PORT", "want a port number from 0 to 65535")
 	}
@@ -153,6 +175,10 @@ func (c *Config) Validate() error {
 	errs = append(errs, dedupe(c.OTLP.Validate())...)
 	return errors.Join(errs...)
 }
+
+// maxLogQueueSize keeps OTEL_BLRP_MAX_QUEUE_SIZE × 256 bytes within an int on 64-bit systems
+// and far beyond any sensible queue.
+const maxLogQueueSize = 1 << 30
 
 // The values of OBSKIT_LOG_CONSOLE.
 const (

@@ -41,7 +41,6 @@ var sdkHandledVars = []string{
 	"OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
 	"OTEL_SPAN_EVENT_COUNT_LIMIT", "OTEL_SPAN_LINK_COUNT_LIMIT",
 	"OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT",
-	"OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT",
 	"OTEL_METRICS_EXEMPLAR_FILTER",
 }
 
@@ -92,19 +91,16 @@ func configVarNames(t reflect.Type, prefix string) []string {
 }
 
 // diagnostics are obskit's own warnings, written to one writer (stderr by default), each kind
-// rate-limited on its own.
+// rate-limited on its own. The log pipeline writes its warnings about lost records to w with
+// the same interval (see newLogPipeline).
 type diagnostics struct {
 	w         io.Writer
-	drops     *rateLimited // log records dropped
-	logExport *rateLimited // log exports failed
 	otelError *rateLimited // errors reported by the OpenTelemetry SDK (InstallGlobals)
 }
 
 func newDiagnostics(w io.Writer) *diagnostics {
 	return &diagnostics{
 		w:         w,
-		drops:     &rateLimited{w: w, interval: warnEvery},
-		logExport: &rateLimited{w: w, interval: warnEvery},
 		otelError: &rateLimited{w: w, interval: warnEvery},
 	}
 }

@@ -8,20 +8,24 @@ import (
 	"time"
 
 	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/exporters/logpipe"
 	"github.com/esper-platform/obskit/telemetry"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
-	sdklog "go.opentelemetry.io/otel/sdk/log"
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
+	"google.golang.org/protobuf/proto"
 )
 
-// memLogs is a log exporter that keeps what it is given.
+// memLogs is an exporter of obskit's log pipeline that decodes and keeps the records it is
+// given, as a receiver would.
 type memLogs struct {
 	mu      sync.Mutex
-	records []sdklog.Record
+	records []*logspb.LogRecord
 	block   chan struct{} // when non-nil, Export waits for it to close
 }
 
-func (m *memLogs) Export(ctx context.Context, rs []sdklog.Record) error {
+func (m *memLogs) Export(ctx context.Context, b *logpipe.Batch) error {
 	if m.block != nil {
 		select {
 		case <-m.block:
@@ -29,20 +33,37 @@ func (m *memLogs) Export(ctx context.Context, rs []sdklog.Record) error {
 			return ctx.Err()
 		}
 	}
+	var req collogspb.ExportLogsServiceRequest
+	if err := proto.Unmarshal(b.Request(), &req); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, r := range rs {
-		m.records = append(m.records, r.Clone())
+	for _, rl := range req.ResourceLogs {
+		for _, sl := range rl.ScopeLogs {
+			m.records = append(m.records, sl.LogRecords...)
+		}
 	}
 	return nil
 }
-func (m *memLogs) ForceFlush(context.Context) error { return nil }
-func (m *memLogs) Shutdown(context.Context) error   { return nil }
 
-func (m *memLogs) all() []sdklog.Record {
+func (m *memLogs) Shutdown(context.Context) error { return nil }
+
+func (m *memLogs) all() []*logspb.LogRecord {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]sdklog.Record(nil), m.records...)
+	return append([]*logspb.LogRecord(nil), m.records...)
+}
+
+// byBody returns the record whose body is body, or nil. (The pipeline keeps no order between
+// records that went through different queue shards.)
+func byBody(recs []*logspb.LogRecord, body string) *logspb.LogRecord {
+	for _, r := range recs {
+		if r.GetBody().GetStringValue() == body {
+			return r
+		}
+	}
+	return nil
 }
 
 // syncBuffer is a bytes.Buffer safe for concurrent writes.

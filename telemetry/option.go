@@ -4,8 +4,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/esper-platform/obskit/exporters/logpipe"
+
 	"go.opentelemetry.io/otel/attribute"
-	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
@@ -23,7 +24,7 @@ type options struct {
 	block           bool
 	resourceAttrs   []attribute.KeyValue
 	spanExporters   []sdktrace.SpanExporter
-	logExporters    []sdklog.Exporter
+	logExporters    []logpipe.Exporter
 	metricReaders   []sdkmetric.Reader
 }
 
@@ -100,9 +101,11 @@ func WithSpanExporter(e sdktrace.SpanExporter) Option {
 	return optionFunc(func(o options) options { o.spanExporters = append(o.spanExporters, e); return o })
 }
 
-// WithLogExporter adds a log exporter to those named by OTEL_LOGS_EXPORTER, fed by the same
-// batch processor. Default: none.
-func WithLogExporter(e sdklog.Exporter) Option {
+// WithLogExporter adds an exporter of obskit's log pipeline (exporters/logpipe) to those named
+// by OTEL_LOGS_EXPORTER; every batch goes to each (see exporters.FanOutLogs). With
+// OTEL_LOGS_EXPORTER=none it is the only one: logpipe.Discard{} so measures the whole logging
+// path without a network. Default: none.
+func WithLogExporter(e logpipe.Exporter) Option {
 	return optionFunc(func(o options) options { o.logExporters = append(o.logExporters, e); return o })
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/exporters"
+	"github.com/esper-platform/obskit/exporters/logpipe"
 	"go.opentelemetry.io/contrib/bridges/otelslog"
 	"go.opentelemetry.io/contrib/instrumentation/runtime"
 	"go.opentelemetry.io/otel/log"
@@ -17,7 +18,6 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
-	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
@@ -140,24 +140,30 @@ func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
 	if err != nil {
 		return err
 	}
-	logExp = exporters.FanOutLogs(append([]sdklog.Exporter{logExp}, o.logExporters...)...)
+	logExp = exporters.FanOutLogs(append([]logpipe.Exporter{logExp}, o.logExporters...)...)
 	if logExp == nil {
+		// No destination: the Logger writes to the console only, and nothing is lost.
 		t.lp = lognoop.NewLoggerProvider()
 		return nil
 	}
-	pipeline, unregister, err := newLogPipeline(logExp, res, batchSettings{
-		queueSize: cfg.BLRPMaxQueueSize,
-		batchSize: cfg.BLRPMaxExportBatchSize,
-		interval:  cfg.BLRPScheduleDelay.Std(),
-		timeout:   cfg.BLRPExportTimeout.Std(),
-		block:     cfg.LogBlock || o.block,
-	}, mp.Meter(ScopeName), t.diag)
+	valueLen := -1
+	if l := cfg.LogRecordAttributeValueLengthLimit; l != nil {
+		valueLen = *l
+	}
+	pipeline, err := newLogPipeline(logExp, res, logPipelineSettings{
+		queueSize:      cfg.BLRPMaxQueueSize,
+		batchSize:      cfg.BLRPMaxExportBatchSize,
+		interval:       cfg.BLRPScheduleDelay.Std(),
+		timeout:        cfg.BLRPExportTimeout.Std(),
+		block:          cfg.LogBlock || o.block,
+		attrCountLimit: cfg.LogRecordAttributeCountLimit,
+		attrValueLen:   valueLen,
+	}, mp, t.diag.w)
 	if err != nil {
 		_ = logExp.Shutdown(ctx)
 		return err
 	}
-	t.lp, t.logsFlush = pipeline, pipeline.ForceFlush
-	t.logsShutdown = func(ctx context.Context) error { return errors.Join(unregister(), pipeline.Shutdown(ctx)) }
+	t.lp, t.logsFlush, t.logsShutdown = pipeline, flushLogs(pipeline), pipeline.Shutdown
 	h.otel = otelslog.NewHandler(ScopeName, otelslog.WithLoggerProvider(pipeline))
 	return nil
 }

@@ -189,7 +189,8 @@ func (e *encoder) encodeRecord(ctx context.Context, r *log.Record, lim limits, n
 	}
 	var start int
 	b, start = beginLen(b, tagBody)
-	b = appendAnyValue(b, r.Body(), lim, 0)
+	// The body is not an attribute: like sdk/log, no attribute limit applies to it.
+	b = appendAnyValue(b, r.Body(), limits{count: -1, valueLength: -1}, 0)
 	b = endLen(b, start)
 
 	b, dropped := e.appendAttributes(b, r, lim)

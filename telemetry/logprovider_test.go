@@ -1,0 +1,277 @@
+package telemetry_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/telemetry"
+	"go.opentelemetry.io/otel/exporters/stdout/stdoutmetric"
+	"go.opentelemetry.io/otel/log/noop"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+)
+
+// counter collects reader and returns the sum of the named counter's points whose reason
+// attribute is reason ("" for every point), and whether the counter was there.
+func counter(t *testing.T, reader *sdkmetric.ManualReader, name, reason string) (int64, bool) {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	found := false
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name != name {
+				continue
+			}
+			found = true
+			for _, p := range m.Data.(metricdata.Sum[int64]).DataPoints {
+				if v, _ := p.Attributes.Value("reason"); reason == "" || v.AsString() == reason {
+					sum += p.Value
+				}
+			}
+		}
+	}
+	return sum, found
+}
+
+// eventually polls cond for up to 5 seconds.
+func eventually(cond func() bool) bool {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+var dropWarning = regexp.MustCompile(`WARNING: dropped \d+ log records`)
+
+func TestFullQueueDropsCountsAndWarns(t *testing.T) {
+	exp := &memLogs{block: make(chan struct{})} // the "network" is stuck
+	reader := sdkmetric.NewManualReader()
+	var diag, console syncBuffer
+	// The smallest queue: one batch of 2 records.
+	tel := setup(t, map[string]string{"OBSKIT_LOG_CONSOLE": "text", "OTEL_BLRP_MAX_QUEUE_SIZE": "1",
+		"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE": "2", "OBSKIT_RUNTIME_METRICS": "false", "OTEL_LOGS_EXPORTER": "none"},
+		telemetry.WithLogExporter(exp), telemetry.WithMetricReader(reader),
+		telemetry.WithDiagnostics(&diag), telemetry.WithConsoleWriter(&console))
+
+	const sent = 100
+	start := time.Now()
+	for range sent {
+		tel.Logger().Info("x")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("%d logging calls against a stuck exporter took %v", sent, d)
+	}
+	// At most one batch (2 records) is kept.
+	if got, _ := counter(t, reader, telemetry.MetricLogRecordsDropped, "queue_full"); got < sent-2 || got > sent {
+		t.Errorf("%s{reason=queue_full} = %d, want %d..%d", telemetry.MetricLogRecordsDropped, got, sent-2, sent)
+	}
+	if !eventually(func() bool { return dropWarning.MatchString(diag.String()) }) {
+		t.Fatalf("no drop warning on the diagnostics writer: %q", diag.String())
+	}
+	if n := len(dropWarning.FindAllString(diag.String(), -1)); n != 1 {
+		t.Errorf("got %d drop warnings, want 1 (rate-limited): %q", n, diag.String())
+	}
+	if strings.Contains(console.String(), "dropped") {
+		t.Errorf("the drop warning went to the console log: %q", console.String())
+	}
+
+	// Once the exporter recovers, every record is accounted for: sent = delivered + dropped.
+	close(exp.block)
+	if err := tel.ForceFlush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	dropped, _ := counter(t, reader, telemetry.MetricLogRecordsDropped, "")
+	emitted, _ := counter(t, reader, "obskit.log.records.emitted", "")
+	if delivered := int64(len(exp.all())); emitted != sent || delivered+dropped != sent {
+		t.Errorf("emitted %d, delivered %d + dropped %d, want %d = delivered + dropped", emitted, delivered, dropped, sent)
+	}
+}
+
+func TestBlockingModeLosesNothing(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		opts []telemetry.Option
+	}{
+		{"OBSKIT_LOG_BLOCK", map[string]string{"OBSKIT_LOG_BLOCK": "true"}, nil},
+		{"WithBlockingLogs", nil, []telemetry.Option{telemetry.WithBlockingLogs()}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			exp := &memLogs{}
+			reader := sdkmetric.NewManualReader()
+			env := map[string]string{"OBSKIT_LOG_CONSOLE": "off", "OTEL_BLRP_MAX_QUEUE_SIZE": "1",
+				"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE": "2", "OBSKIT_RUNTIME_METRICS": "false", "OTEL_LOGS_EXPORTER": "none"}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			tel := setup(t, env, append(tt.opts, telemetry.WithLogExporter(exp), telemetry.WithMetricReader(reader))...)
+			const sent = 2000
+			var wg sync.WaitGroup
+			for range 4 {
+				wg.Go(func() {
+					for range sent / 4 {
+						tel.Logger().Info("x")
+					}
+				})
+			}
+			wg.Wait()
+			if err := tel.ForceFlush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if got := len(exp.all()); got != sent {
+				t.Errorf("exported %d records, want %d", got, sent)
+			}
+			if got, found := counter(t, reader, telemetry.MetricLogRecordsDropped, ""); got != 0 || !found {
+				t.Errorf("%s = %d (reported: %t), want 0", telemetry.MetricLogRecordsDropped, got, found)
+			}
+		})
+	}
+}
+
+// TestShutdownDeadlineSaysWhatWasLost: when the exporter is stuck past Shutdown's deadline,
+// Shutdown returns, in time, an error that says how many records were not exported, and so do
+// later calls.
+func TestShutdownDeadlineSaysWhatWasLost(t *testing.T) {
+	exp := &memLogs{block: make(chan struct{})}
+	defer close(exp.block)
+	env := map[string]string{"OBSKIT_LOG_CONSOLE": "off", "OBSKIT_RUNTIME_METRICS": "false", "OTEL_LOGS_EXPORTER": "none"}
+	tel, err := telemetry.Setup(context.Background(), config(t, env), telemetry.WithEnvironment(env),
+		telemetry.WithLogExporter(exp), telemetry.WithDiagnostics(&syncBuffer{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		tel.Logger().Info("x")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = tel.Shutdown(ctx)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Shutdown took %v with a 300ms deadline", d)
+	}
+	if err == nil || !strings.Contains(err.Error(), "10 log records not exported") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown error %v, want one saying 10 log records were not exported", err)
+	}
+	if again := tel.Shutdown(context.Background()); again == nil || again.Error() != err.Error() {
+		t.Errorf("second Shutdown returned %v, want the first call's %v", again, err)
+	}
+}
+
+// shutdownRecorder records, in order, which signal's exporter was shut down.
+type shutdownRecorder struct {
+	mu    sync.Mutex
+	order []string
+}
+
+func (r *shutdownRecorder) add(sig string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.order = append(r.order, sig)
+}
+
+type recordingLogs struct {
+	memLogs
+	r *shutdownRecorder
+}
+
+func (e *recordingLogs) Shutdown(context.Context) error { e.r.add("logs"); return nil }
+
+type recordingSpans struct {
+	sdktrace.SpanExporter
+	r *shutdownRecorder
+}
+
+func (e recordingSpans) Shutdown(context.Context) error { e.r.add("traces"); return nil }
+
+type recordingMetrics struct {
+	sdkmetric.Exporter
+	r *shutdownRecorder
+}
+
+func (e recordingMetrics) Shutdown(context.Context) error { e.r.add("metrics"); return nil }
+
+func TestShutdownOrderLogsTracesMetrics(t *testing.T) {
+	rec := &shutdownRecorder{}
+	metricExp, err := stdoutmetric.New(stdoutmetric.WithWriter(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"OBSKIT_LOG_CONSOLE": "off", "OBSKIT_RUNTIME_METRICS": "false"}
+	tel, err := telemetry.Setup(context.Background(), config(t, env), telemetry.WithEnvironment(env),
+		telemetry.WithLogExporter(&recordingLogs{r: rec}),
+		telemetry.WithSpanExporter(recordingSpans{SpanExporter: tracetest.NewNoopExporter(), r: rec}),
+		telemetry.WithMetricReader(sdkmetric.NewPeriodicReader(recordingMetrics{Exporter: metricExp, r: rec})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tel.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := tel.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"logs", "traces", "metrics"}; !slices.Equal(rec.order, want) {
+		t.Errorf("shut down %v, want %v once each", rec.order, want)
+	}
+}
+
+// TestNoLogExporterMeansNoPipeline: with OTEL_LOGS_EXPORTER=none the Logger writes to the
+// console only, and there is no log pipeline (nothing is queued, so nothing is counted).
+func TestNoLogExporterMeansNoPipeline(t *testing.T) {
+	var console syncBuffer
+	reader := sdkmetric.NewManualReader()
+	tel := setup(t, map[string]string{"OTEL_LOGS_EXPORTER": "none", "OBSKIT_RUNTIME_METRICS": "false"},
+		telemetry.WithConsoleWriter(&console), telemetry.WithMetricReader(reader))
+	tel.Logger().Info("console only")
+	if _, ok := tel.LoggerProvider().(noop.LoggerProvider); !ok {
+		t.Errorf("LoggerProvider is %T, want the no-op one", tel.LoggerProvider())
+	}
+	if !strings.Contains(console.String(), "console only") {
+		t.Errorf("console: %q", console.String())
+	}
+	if _, found := counter(t, reader, telemetry.MetricLogRecordsDropped, ""); found {
+		t.Errorf("%s reported without a log pipeline", telemetry.MetricLogRecordsDropped)
+	}
+}
+
+func TestLogRecordAttributeLimits(t *testing.T) {
+	exp := &memLogs{}
+	tel := setup(t, map[string]string{"OBSKIT_LOG_CONSOLE": "off", "OBSKIT_RUNTIME_METRICS": "false", "OTEL_LOGS_EXPORTER": "none",
+		"OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT": "2", "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT": "3"},
+		telemetry.WithLogExporter(exp))
+	tel.Logger().Info("limited", "a", "abcdef", "b", "x", "c", "y", "d", "z")
+	if err := tel.ForceFlush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r := byBody(exp.all(), "limited")
+	if r == nil {
+		t.Fatalf("record not exported: %v", exp.all())
+	}
+	if got := otelAttrs(r); len(got) != 2 || got["a"] != "abc" || r.GetDroppedAttributesCount() != 2 {
+		t.Errorf("attributes %v, dropped %d; want a=abc and one more, 2 dropped", got, r.GetDroppedAttributesCount())
+	}
+
+	for _, v := range []string{"OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT"} {
+		_, err := telemetry.ConfigFromEnv(envconfig.WithEnvironment(map[string]string{v: "-1"}))
+		if err == nil || !strings.Contains(err.Error(), v) {
+			t.Errorf("%s=-1: error %v, want one naming the variable", v, err)
+		}
+	}
+}
