@@ -28,10 +28,10 @@ type s3FaultFigures struct {
 type s3FaultCase struct {
 	Name              string
 	Puts, Succeeded   int
-	FailedWithNothing int // failed puts that left no object
-	FailedStoredWhole int // failed puts whose request reached the server after the client gave up
+	FailedWithNothing int     // failed puts that left no object
+	FailedStoredWhole int     // failed puts whose request reached the server after the client gave up
 	MaxReturnS        float64 // the slowest Put to return
-	OpenUploads       int // multipart uploads open at the end
+	OpenUploads       int     // multipart uploads open at the end
 	Seconds           float64
 	Requests, Faults  int64 // seen and injected by the fault proxy
 }
@@ -70,14 +70,14 @@ func measureS3Faults(t *testing.T) s3FaultFigures {
 	slow := faultproxy.Faults{Delay: 0.3, DelayFor: 3 * time.Second}
 	hung := faultproxy.Faults{Delay: 1, DelayFor: 3 * time.Second}
 	cases := []struct {
-		name        string
-		faults      faultproxy.Faults
-		edit        func(*s3.Config)
-		timeout     time.Duration // the caller's deadline per Put
-		down        time.Duration // how long the server is stopped mid-run
-		allSucceed  bool
-		allFail     bool
-		maxReturn   time.Duration // of each single-request Put
+		name       string
+		faults     faultproxy.Faults
+		edit       func(*s3.Config)
+		timeout    time.Duration // the caller's deadline per Put
+		down       time.Duration // how long the server is stopped mid-run
+		allSucceed bool
+		allFail    bool
+		maxReturn  time.Duration // of each single-request Put
 	}{
 		{name: "slow", faults: slow, edit: headerTimeout(time.Second, 8), timeout: time.Minute, allSucceed: true},
 		{name: "hung", faults: hung, edit: headerTimeout(500*time.Millisecond, 3), timeout: time.Minute, allFail: true, maxReturn: 12 * time.Second},
