@@ -139,5 +139,5 @@ func NewStockOTLP(ctx context.Context, endpoint string) (*Target, error) {
 	return NewStockOTel(exp), nil
 }
 
-// errClosed is returned by the constructors' cleanup paths when a build step fails.
+// errNoLogger is wrapped by Open and OpenOTLP for a name they do not know.
 var errNoLogger = errors.New("logbench: no logger")

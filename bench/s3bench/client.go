@@ -73,10 +73,6 @@ func (c *Client) Close() error {
 
 // Options adjust Open for the fault scenarios.
 type Options struct {
-	// SDKDefaults makes obskit run with the SDK's retry defaults (3 attempts, 500-token retry
-	// quota, 10 idle connections per host) instead of its own, for comparison. Other libraries
-	// ignore it.
-	SDKDefaults bool
 	// PartSize, when not 0, is the multipart part size of the transfer manager and of obskit.
 	PartSize int64
 }
@@ -176,19 +172,14 @@ type discardSpans struct{}
 func (discardSpans) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
 func (discardSpans) Shutdown(context.Context) error                             { return nil }
 
-// ObskitConfig returns the objstore/s3 configuration for srv with obskit's defaults, or with the
-// SDK's retry defaults when sdkDefaults is set.
-func ObskitConfig(srv Server, sdkDefaults bool) obskits3.Config {
+// ObskitConfig returns the objstore/s3 configuration for srv with obskit's defaults.
+func ObskitConfig(srv Server) obskits3.Config {
 	cfg := obskits3.DefaultConfig(srv.Bucket)
 	cfg.Region = srv.Region
 	cfg.Endpoint = srv.Endpoint
 	cfg.PathStyle = true
 	cfg.AccessKeyID = envconfig.NewSecret(srv.AccessKey)
 	cfg.SecretAccessKey = envconfig.NewSecret(srv.SecretKey)
-	if sdkDefaults {
-		cfg.MaxAttempts = 3
-		cfg.MaxConns = 10
-	}
 	return cfg
 }
 
@@ -200,7 +191,7 @@ func openObskit(ctx context.Context, srv Server, opts Options) (*Client, error) 
 	if opts.PartSize > 0 {
 		bopts = append(bopts, obskits3.WithPartSize(opts.PartSize))
 	}
-	bk, err := obskits3.New(ctx, ObskitConfig(srv, opts.SDKDefaults), bopts...)
+	bk, err := obskits3.New(ctx, ObskitConfig(srv), bopts...)
 	if err != nil {
 		return nil, errors.Join(err, tp.Shutdown(ctx), mp.Shutdown(ctx))
 	}

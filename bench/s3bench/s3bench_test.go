@@ -15,7 +15,7 @@ import (
 func TestPutsStore(t *testing.T) {
 	srv := testserverFor(t)
 	ctx := context.Background()
-	direct, err := obskits3.New(ctx, s3bench.ObskitConfig(srv, false), obskits3.WithInstrumentation(false))
+	direct, err := obskits3.New(ctx, s3bench.ObskitConfig(srv), obskits3.WithInstrumentation(false))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func drawCharts(dir string, r *Results) ([]Chart, error) {
 			return nil, err
 		}
 		if ok {
-			if err := save(p, "s3-latency-"+fmtSize(int64(size))+".png", title, "s3", 16*vg.Centimeter); err != nil {
+			if err := save(p, "s3-latency-"+fmtSize(int64(size))+".png", title, "s3", 22*vg.Centimeter); err != nil {
 				return nil, err
 			}
 		}
@@ -58,7 +58,7 @@ func drawCharts(dir string, r *Results) ([]Chart, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := save(p, "s3-faults.png", title, "faults", 12*vg.Centimeter); err != nil {
+		if err := save(p, "s3-faults.png", title, "faults", 14*vg.Centimeter); err != nil {
 			return nil, err
 		}
 	}
@@ -112,7 +112,9 @@ func logChart(r *Results, title string, value func(LogCallRow) float64) (*plot.P
 func s3Chart(r *Results, size int, title string) (*plot.Plot, bool, error) {
 	p := plot.New()
 	p.Title.Text = title
-	p.Y.Label.Text = "ms per Put"
+	p.Y.Label.Text = "ms per Put (log scale)"
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	var names []string
 	for _, row := range r.S3Latency {
 		if row.Size != size || len(row.Samples) == 0 {
@@ -139,7 +141,6 @@ func faultChart(r *Results, title string) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.Y.Label.Text = "uploads succeeded (%)"
-	p.Y.Min, p.Y.Max = 0, 105
 	w := vg.Points(30)
 	for i, lib := range faultLibraries {
 		vs := make(plotter.Values, len(faultLevels))
@@ -162,6 +163,9 @@ func faultChart(r *Results, title string) (*plot.Plot, error) {
 		names[j] = level.name
 	}
 	p.NominalX(names...)
+	p.Y.Min, p.Y.Max = 0, 125 // room for the legend above the bars
+	p.X.Min, p.X.Max = -0.7, float64(len(faultLevels))-0.3
+	p.Legend.Top = true
 	return p, nil
 }
 

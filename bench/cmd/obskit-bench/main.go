@@ -4,7 +4,8 @@
 //
 // Usage, from the bench module:
 //
-//	go run ./cmd/obskit-bench [-quick] [-out results] [-plain] [-only scenario,...]
+//	go run ./cmd/obskit-bench [-quick] [-out results] [-plain] [-only scenario,...] [-large-size bytes]
+//	go run ./cmd/obskit-bench -render results/<date>-<commit>   # redraw a report from its results.json
 //
 // Scenarios: logging-per-call, logging-burst, s3-latency, s3-large, s3-overhead, s3-faults,
 // config, soak. The S3 scenarios start versitygw from the repository's .tools/bin (install it
@@ -66,7 +67,16 @@ func main() {
 	flag.StringVar(&o.Out, "out", "results", "folder that receives <date>-<commit>/")
 	flag.StringVar(&only, "only", "", "comma-separated scenarios to run (default all): "+strings.Join(allScenarios(), ", "))
 	flag.Int64Var(&o.LargeSize, "large-size", 0, "bytes of the s3-large object (default 1 GiB, 32 MiB with -quick)")
+	render := flag.String("render", "", "redraw REPORT.md and the charts of a results folder from its results.json, without running anything")
 	flag.Parse()
+	if *render != "" {
+		if err := rerender(*render); err != nil {
+			fmt.Fprintln(os.Stderr, "obskit-bench:", err)
+			os.Exit(1)
+		}
+		fmt.Println(filepath.Join(*render, "REPORT.md"))
+		return
+	}
 	if only != "" {
 		o.Only = strings.Split(only, ",")
 	}

@@ -117,3 +117,19 @@ func writeResults(dir string, r *Results) error {
 	}
 	return os.WriteFile(filepath.Join(dir, "REPORT.md"), md, 0o644)
 }
+
+// rerender reads dir/results.json and writes REPORT.md and the charts again, with the targets
+// evaluated anew (after a change of the template, the charts or the thresholds).
+func rerender(dir string) error {
+	js, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		return err
+	}
+	var r Results
+	if err := json.Unmarshal(js, &r); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Join(dir, "results.json"), err)
+	}
+	r.Charts = nil
+	r.Targets = evaluateTargets(&r)
+	return writeResults(dir, &r)
+}

@@ -227,6 +227,25 @@ func TestWriteResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkResultsDir(t, dir, 5)
+
+	// -render draws the same report again from results.json alone.
+	before, err := os.ReadFile(filepath.Join(dir, "REPORT.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "s3-latency-1KiB.png")); err != nil {
+		t.Fatal(err)
+	}
+	if err := rerender(dir); err != nil {
+		t.Fatal(err)
+	}
+	after := checkResultsDir(t, dir, 5)
+	if got, err := os.ReadFile(filepath.Join(dir, "REPORT.md")); err != nil || !bytes.Equal(got, before) {
+		t.Errorf("re-rendered REPORT.md differs (err %v)", err)
+	}
+	if len(after.S3Latency) == 0 || len(after.S3Latency[0].Samples) == 0 {
+		t.Error("results.json lost the S3 latency samples the charts are drawn from")
+	}
 }
 
 // checkResultsDir checks a results folder: REPORT.md, results.json and at least minCharts PNG

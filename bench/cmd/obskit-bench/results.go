@@ -96,8 +96,8 @@ type S3LatRow struct {
 	// AllocsPerPut and BytesPerPut are the process's allocations per Put.
 	AllocsPerPut float64 `json:"allocs_per_put"`
 	BytesPerPut  float64 `json:"bytes_per_put"`
-	// Samples are the latencies in milliseconds, for the chart.
-	Samples []float64 `json:"-"`
+	// Samples are the latencies in milliseconds, in the order measured, for the chart.
+	Samples []float64 `json:"samples_ms,omitempty"`
 }
 
 // S3LargeRow is one library's multipart Put of a large object from a reader that cannot seek.

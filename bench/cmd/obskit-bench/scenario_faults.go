@@ -53,7 +53,7 @@ func faultObjects(seed uint64, n int) [][]byte {
 // level, with each library, and reads every success back straight from srv.
 func runFaults(ctx context.Context, srv s3bench.Server, sc scale, p *progress) ([]FaultRow, error) {
 	objs := faultObjects(1, sc.FaultUploads)
-	direct, err := obskits3.New(ctx, s3bench.ObskitConfig(srv, false), obskits3.WithInstrumentation(false))
+	direct, err := obskits3.New(ctx, s3bench.ObskitConfig(srv), obskits3.WithInstrumentation(false))
 	if err != nil {
 		return nil, err
 	}

@@ -164,7 +164,7 @@ func heapPeak() (stop func() float64) {
 // reports throughput and the peak heap.
 func runS3Large(ctx context.Context, srv s3bench.Server, sc scale, p *progress) ([]S3LargeRow, error) {
 	const partSize, concurrency = 8 << 20, 5
-	bk, err := obskits3.New(ctx, s3bench.ObskitConfig(srv, false), obskits3.WithPartSize(partSize), obskits3.WithPartConcurrency(concurrency))
+	bk, err := obskits3.New(ctx, s3bench.ObskitConfig(srv), obskits3.WithPartSize(partSize), obskits3.WithPartConcurrency(concurrency))
 	if err != nil {
 		return nil, err
 	}

@@ -87,7 +87,7 @@ func runSoak(ctx context.Context, srv *s3bench.Server, sc scale, p *progress) (*
 // soakUploads uploads n objects of 1–16 KiB with UploadMany (concurrency 16) and deletes them,
 // returning how many were stored.
 func soakUploads(ctx context.Context, srv s3bench.Server, n int, p *progress) (int, error) {
-	bk, err := obskits3.New(ctx, s3bench.ObskitConfig(srv, false))
+	bk, err := obskits3.New(ctx, s3bench.ObskitConfig(srv))
 	if err != nil {
 		return 0, err
 	}
