@@ -11,7 +11,7 @@ import (
 // sampler builds the sampler named by OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG.
 func (c *Config) sampler() (sdktrace.Sampler, error) {
 	ratio := 1.0
-	if arg := strings.TrimSpace(c.SamplerArg); arg != "" && strings.HasSuffix(c.Sampler, "traceidratio") {
+	if arg := strings.TrimSpace(c.SamplerArg); arg != "" && strings.HasSuffix(strings.TrimSpace(c.Sampler), "traceidratio") {
 		r, err := strconv.ParseFloat(arg, 64)
 		if err != nil || r < 0 || r > 1 {
 			return nil, &envconfig.VarError{Var: "OTEL_TRACES_SAMPLER_ARG", Kind: envconfig.ErrInvalid, Expected: "want a number from 0 to 1"}
