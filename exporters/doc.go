@@ -10,6 +10,14 @@
 // none, and, for metrics, prometheus (pull, served on a loopback address). The package does
 // not import telemetry; telemetry uses it.
 //
+// Spans and metrics get opentelemetry-go's exporters (sdktrace.SpanExporter, sdkmetric
+// readers). Logs get exporters of obskit's log pipeline, [logpipe.Exporter]: otlp is
+// [logpipe.NewOTLPExporter], which sends the pipeline's pre-encoded requests as they are;
+// file and console decode each batch's request and write it as one OTLP-JSON line (console:
+// to the writer of [WithConsoleWriter], one line per batch rather than one document per
+// record). [FanOutLogs] combines several; a batch counts as delivered only if every exporter
+// took it.
+//
 // # Configuration
 //
 // [OTLPSettings] carries OTEL_EXPORTER_OTLP_{ENDPOINT,PROTOCOL,HEADERS,TIMEOUT,COMPRESSION,INSECURE}
@@ -18,7 +26,10 @@
 // apply: a per-signal setting wins; the shared endpoint is a base to which /v1/<signal> is
 // appended for http/protobuf; default protocol http/protobuf; default timeout 10s. An export,
 // retries included, never outlasts the timeout. Headers are an envconfig.Secret and never
-// appear in an error. Everything else is a With* [Option], each saying its default.
+// appear in an error. TLS files (OTEL_EXPORTER_OTLP_{,<SIGNAL>_}CERTIFICATE, CLIENT_CERTIFICATE,
+// CLIENT_KEY) are read from the process environment, as opentelemetry-go's exporters do; for
+// logs, a file that cannot be read is an error naming the variable. Everything else is a With*
+// [Option], each saying its default.
 //
 // # Emitted telemetry
 //
@@ -32,7 +43,7 @@
 //
 // # Shutdown
 //
-// The exporters are shut down by the provider or processor that owns them; the file
-// exporters close their file then. [MetricReaders.Close] stops the prometheus exporter's HTTP
+// The exporters are shut down by the provider, processor or log pipeline that owns them; the
+// file exporters close their file then. [MetricReaders.Close] stops the prometheus exporter's HTTP
 // server once the MeterProvider is shut down.
 package exporters
