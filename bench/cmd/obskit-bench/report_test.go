@@ -70,7 +70,7 @@ func syntheticResults(logRatio, faultRate float64) *Results {
 			r.ConfigLoads = append(r.ConfigLoads, ConfigRow{Loader: l, Fields: fields, Loads: 100, MeanUs: float64(fields), AllocsPerLoad: 10, BytesPerLoad: 1000})
 		}
 	}
-	r.Soak = &SoakResult{Records: 1_000_000, Delivered: 1_000_000, Uploads: 10_000, UploadsOK: 10_000, ElapsedS: 60, HeapBeforeMiB: 3, HeapPeakMiB: 80, HeapAfterMiB: 4, GoroutinesBefore: 5, GoroutinesAfter: 5}
+	r.Soak = &SoakResult{Records: 1_000_000, Delivered: 900_000, Dropped: 100_000, Reported: 100_000, Uploads: 10_000, UploadsOK: 10_000, ElapsedS: 60, HeapBeforeMiB: 3, HeapPeakMiB: 80, HeapAfterMiB: 4, GoroutinesBefore: 5, GoroutinesAfter: 5}
 	r.Targets = evaluateTargets(r)
 	return r
 }

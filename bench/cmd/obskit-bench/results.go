@@ -152,9 +152,11 @@ type ConfigRow struct {
 // SoakResult is the long run: many log records and uploads, with the process's heap and
 // goroutines before and after.
 type SoakResult struct {
-	Records          int64   `json:"records"`
-	Delivered        int64   `json:"delivered"`
-	Dropped          int64   `json:"dropped"`
+	Records   int64 `json:"records"`
+	Delivered int64 `json:"delivered"`
+	Dropped   int64 `json:"dropped"`
+	// Reported is the drop count of the pipeline itself (obskit.log.records.dropped).
+	Reported         int64   `json:"reported_dropped"`
 	Uploads          int     `json:"uploads"`
 	UploadsOK        int     `json:"uploads_ok"`
 	ElapsedS         Seconds `json:"elapsed_s"`

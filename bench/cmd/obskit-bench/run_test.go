@@ -36,13 +36,13 @@ func TestQuickRun(t *testing.T) {
 			t.Errorf("target %s not measured: %s", tc.ID, tc.Note)
 		}
 	}
-	for _, s := range allScenarios() {
-		if !strings.Contains(progress.String(), "] ") {
-			t.Errorf("no progress line for %s", s)
+	for _, s := range suite() {
+		if !strings.Contains(progress.String(), "] "+s.title+"\n") {
+			t.Errorf("no progress line for %s in:\n%s", s.title, progress.String())
 		}
 	}
-	if r.Soak == nil || r.Soak.Delivered+r.Soak.Dropped != r.Soak.Records || r.Soak.UploadsOK == 0 {
-		t.Errorf("soak: %+v", r.Soak)
+	if s := r.Soak; s == nil || s.Delivered == 0 || s.Reported != s.Dropped || s.UploadsOK != s.Uploads {
+		t.Errorf("soak: %+v: want records delivered, every lost one counted, every upload stored", r.Soak)
 	}
 }
 

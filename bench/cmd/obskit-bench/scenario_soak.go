@@ -67,6 +67,7 @@ func runSoak(ctx context.Context, srv *s3bench.Server, sc scale, p *progress) (*
 	closeErr := t.Close(context.WithoutCancel(ctx))
 	res.Delivered = rcv.Records()
 	res.Dropped = res.Records - res.Delivered
+	res.Reported = t.Dropped()
 	rcv.Close()
 	res.HeapPeakMiB = stopPeak()
 	res.ElapsedS = Seconds(time.Since(began).Seconds())

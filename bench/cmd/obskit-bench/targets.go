@@ -230,12 +230,12 @@ func evaluateTargets(r *Results) []TargetCheck {
 	}
 
 	// Issue 7: the soak leaves nothing behind.
-	tSoak := fmt.Sprintf("soak: goroutines back to where they started, heap within %d MiB of it", soakHeapSlackMiB)
+	tSoak := fmt.Sprintf("soak: goroutines back to where they started, heap within %d MiB of it, every lost record counted", soakHeapSlackMiB)
 	if s := r.Soak; s != nil {
 		add(TargetCheck{ID: "K1", Issue: "7", Target: tSoak,
-			Measured: fmt.Sprintf("goroutines %d → %d, heap %.1f → %.1f MiB (peak %.0f MiB)",
-				s.GoroutinesBefore, s.GoroutinesAfter, s.HeapBeforeMiB, s.HeapAfterMiB, s.HeapPeakMiB),
-			Status: status(s.GoroutinesAfter <= s.GoroutinesBefore && s.HeapAfterMiB <= s.HeapBeforeMiB+soakHeapSlackMiB),
+			Measured: fmt.Sprintf("goroutines %d → %d, heap %.1f → %.1f MiB (peak %.0f MiB); %d of %d records dropped, %d counted",
+				s.GoroutinesBefore, s.GoroutinesAfter, s.HeapBeforeMiB, s.HeapAfterMiB, s.HeapPeakMiB, s.Dropped, s.Records, s.Reported),
+			Status: status(s.GoroutinesAfter <= s.GoroutinesBefore && s.HeapAfterMiB <= s.HeapBeforeMiB+soakHeapSlackMiB && s.Reported == s.Dropped),
 			Note:   "the runner's own check; the issue sets no threshold"})
 	} else {
 		add(notMeasured("K1", "7", tSoak, scenarioSoak, r))
