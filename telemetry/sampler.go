@@ -13,7 +13,7 @@ func (c *Config) sampler() (sdktrace.Sampler, error) {
 	ratio := 1.0
 	if arg := strings.TrimSpace(c.SamplerArg); arg != "" && strings.HasSuffix(strings.TrimSpace(c.Sampler), "traceidratio") {
 		r, err := strconv.ParseFloat(arg, 64)
-		if err != nil || r < 0 || r > 1 {
+		if err != nil || !(r >= 0 && r <= 1) { // NaN too
 			return nil, &envconfig.VarError{Var: "OTEL_TRACES_SAMPLER_ARG", Kind: envconfig.ErrInvalid, Expected: "want a number from 0 to 1"}
 		}
 		ratio = r
