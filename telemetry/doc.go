@@ -78,13 +78,17 @@
 // is ~5% of the call; otelslog's conversion ~20% and logpipe's encoding ~22%.
 //
 // Queue memory bound: OTEL_BLRP_MAX_QUEUE_SIZE × 256 bytes of encoded records (default
-// 262,144, that is 64 MiB; a typical record with a message, 4 attributes and trace context
-// takes ~165 bytes, so ~400,000 such records fit, and a 200,000-record burst is absorbed even
-// while the receiver stalls), plus one request buffer per export worker. This departs from
-// the specification's default of 2,048 records, which drops most of any burst; likewise a
-// batch holds up to OTEL_BLRP_MAX_EXPORT_BATCH_SIZE records (default 2,048, not 512) and at
-// most 256 KiB. A small queue is cut into smaller batches so that logging goroutines never
-// hold every batch between them.
+// 262,144, that is 64 MiB), plus one request buffer per export worker. The queue is made of
+// batches of at most 256 KiB and OTEL_BLRP_MAX_EXPORT_BATCH_SIZE records (default 2,048, not
+// the specification's 512), 256 of them by default; a small queue is cut into smaller
+// batches so that the logging goroutines, which fill one batch per queue shard, never hold
+// all of them. A typical record (a message, 4 attributes, trace context) takes ~165 bytes, so
+// when records come in a burst ~400,000 of them fit, and a 200,000-record burst is absorbed
+// even while the receiver stalls. When they trickle in while the receiver is down, each
+// export interval hands every shard's partly filled batch to the exporter, and a partly
+// filled batch takes a whole batch's share of the bound: the queue then fills after about
+// 256 / (2 × GOMAXPROCS) export intervals (a minute on 2 cores by default), whatever the
+// rate. The specification's default of 2,048 records would drop most of any burst.
 //
 // Backpressure and drops: a logging call never waits for the network. When the queue is full
 // the record is dropped; records are also lost when an export fails (after retries within
