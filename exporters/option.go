@@ -59,8 +59,8 @@ func WithOTLP(s OTLPSettings) Option {
 	return optionFunc(func(c config) config { c.otlp = s; return c })
 }
 
-// WithConsoleWriter sets where the console exporters write (one JSON document per span batch,
-// metric collection or log record). Default: os.Stdout.
+// WithConsoleWriter sets where the console exporters write: one JSON document per span batch or
+// metric collection, one OTLP-JSON line per log batch. Default: os.Stdout.
 func WithConsoleWriter(w io.Writer) Option {
 	return optionFunc(func(c config) config {
 		if w != nil {

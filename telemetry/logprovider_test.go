@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/exporters/logpipe"
 	"github.com/esper-platform/obskit/telemetry"
 	"go.opentelemetry.io/otel/exporters/stdout/stdoutmetric"
 	"go.opentelemetry.io/otel/log/noop"
@@ -273,5 +274,56 @@ func TestLogRecordAttributeLimits(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), v) {
 			t.Errorf("%s=-1: error %v, want one naming the variable", v, err)
 		}
+	}
+}
+
+// countingLogs counts the records of the batches it exports, after gate (if set) is closed.
+type countingLogs struct {
+	gate    chan struct{}
+	mu      sync.Mutex
+	records int
+}
+
+func (c *countingLogs) Export(ctx context.Context, b *logpipe.Batch) error {
+	select {
+	case <-c.gate:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.records += b.Len()
+	return nil
+}
+
+func (c *countingLogs) Shutdown(context.Context) error { return nil }
+
+// TestBurstFitsTheDefaultQueue: with the default configuration, a burst of 200,000 records
+// (a message, 4 attributes, trace context) logged while the exporter stalls is held whole,
+// then delivered whole.
+func TestBurstFitsTheDefaultQueue(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200,000 records take seconds under the race detector")
+	}
+	exp := &countingLogs{gate: make(chan struct{})}
+	reader := sdkmetric.NewManualReader()
+	tel := setup(t, map[string]string{"OBSKIT_LOG_CONSOLE": "off", "OBSKIT_RUNTIME_METRICS": "false", "OTEL_LOGS_EXPORTER": "none"},
+		telemetry.WithLogExporter(exp), telemetry.WithMetricReader(reader), telemetry.WithDiagnostics(&syncBuffer{}))
+	const burst = 200_000
+	ctx := benchContext()
+	for range burst {
+		benchCall(ctx, tel.Logger())
+	}
+	if dropped, _ := counter(t, reader, telemetry.MetricLogRecordsDropped, ""); dropped != 0 {
+		t.Fatalf("the default queue dropped %d of %d records while the exporter stalled", dropped, burst)
+	}
+	close(exp.gate)
+	if err := tel.ForceFlush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	exp.mu.Lock()
+	defer exp.mu.Unlock()
+	if exp.records != burst {
+		t.Errorf("delivered %d records, want %d", exp.records, burst)
 	}
 }
