@@ -10,7 +10,6 @@ import (
 	"github.com/go-logr/logr/funcr"
 	"github.com/go-logr/stdr"
 	"go.opentelemetry.io/otel"
-	logglobal "go.opentelemetry.io/otel/log/global"
 )
 
 // InstallGlobals makes this Telemetry's providers, propagator and Logger the process-wide
@@ -21,7 +20,7 @@ import (
 // back; the SDK's logger, which cannot be read, is put back to opentelemetry-go's default
 // (stderr, errors only). Call it once, from main; libraries never should.
 func (t *Telemetry) InstallGlobals() (restore func()) {
-	prevTP, prevMP, prevLP := otel.GetTracerProvider(), otel.GetMeterProvider(), logglobal.GetLoggerProvider()
+	prevTP, prevMP, prevLP := otel.GetTracerProvider(), otel.GetMeterProvider(), otel.GetLoggerProvider()
 	prevProp, prevSlog := otel.GetTextMapPropagator(), slog.Default()
 	prevLogOut, prevLogFlags, prevLogPrefix := log.Writer(), log.Flags(), log.Prefix()
 
@@ -33,7 +32,7 @@ func (t *Telemetry) InstallGlobals() (restore func()) {
 	otel.SetErrorHandler(eh)
 	otel.SetTracerProvider(t.tp)
 	otel.SetMeterProvider(t.mp)
-	logglobal.SetLoggerProvider(t.lp)
+	otel.SetLoggerProvider(t.lp)
 	otel.SetTextMapPropagator(t.propagator)
 	slog.SetDefault(t.logger)
 
@@ -46,7 +45,7 @@ func (t *Telemetry) InstallGlobals() (restore func()) {
 		otel.SetLogger(stdr.New(log.New(os.Stderr, "", log.LstdFlags|log.Lshortfile)))
 		otel.SetTracerProvider(prevTP)
 		otel.SetMeterProvider(prevMP)
-		logglobal.SetLoggerProvider(prevLP)
+		otel.SetLoggerProvider(prevLP)
 		otel.SetTextMapPropagator(prevProp)
 		slog.SetDefault(prevSlog)
 		log.SetOutput(prevLogOut)
