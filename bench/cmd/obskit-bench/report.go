@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -56,7 +57,7 @@ func renderReport(r *Results) ([]byte, error) {
 			if !ok || row.Library == s3bench.SDKPutObject {
 				return ""
 			}
-			s := fmtRatio(ratio(row.MeanMs, sdk.MeanMs))
+			s := fmtRatio(ratio(row.P50Ms, sdk.P50Ms))
 			if row.Library == s3bench.Obskit {
 				s += fmt.Sprintf(" (target ≤ %.2f×)", maxLatencyRatio)
 			}
@@ -118,6 +119,9 @@ func writeResults(dir string, r *Results) error {
 	return os.WriteFile(filepath.Join(dir, "REPORT.md"), md, 0o644)
 }
 
+// rerenderNote is added to the notes of a report drawn again by rerender.
+const rerenderNote = "This report was drawn again from results.json (-render) after the run: the figures are the run's, the targets were evaluated by the current runner."
+
 // rerender reads dir/results.json and writes REPORT.md and the charts again, with the targets
 // evaluated anew (after a change of the template, the charts or the thresholds).
 func rerender(dir string) error {
@@ -131,5 +135,8 @@ func rerender(dir string) error {
 	}
 	r.Charts = nil
 	r.Targets = evaluateTargets(&r)
+	if !slices.Contains(r.Notes, rerenderNote) {
+		r.Notes = append(r.Notes, rerenderNote)
+	}
 	return writeResults(dir, &r)
 }

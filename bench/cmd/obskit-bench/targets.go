@@ -183,10 +183,11 @@ func evaluateTargets(r *Results) []TargetCheck {
 		for _, size := range []int{1 << 10, 1 << 20} {
 			ob, _ := r.s3Lat(s3bench.Obskit, size)
 			sdk, _ := r.s3Lat(s3bench.SDKPutObject, size)
-			add(TargetCheck{ID: "S2-" + fmtSize(int64(size)), Issue: "5", Target: tLat + " (" + fmtSize(int64(size)) + ", mean)",
-				Measured:  fmt.Sprintf("%s (%s)", fmtRatio(ratio(ob.MeanMs, sdk.MeanMs)), fmtMs(ob.MeanMs)),
-				Reference: "SDK PutObject " + fmtMs(sdk.MeanMs),
-				Status:    status(ratio(ob.MeanMs, sdk.MeanMs) <= maxLatencyRatio)})
+			add(TargetCheck{ID: "S2-" + fmtSize(int64(size)), Issue: "5", Target: tLat + " (" + fmtSize(int64(size)) + ", median)",
+				Measured:  fmt.Sprintf("%s (p50 %s, mean %s)", fmtRatio(ratio(ob.P50Ms, sdk.P50Ms)), fmtMs(ob.P50Ms), fmtMs(ob.MeanMs)),
+				Reference: fmt.Sprintf("SDK PutObject p50 %s, mean %s", fmtMs(sdk.P50Ms), fmtMs(sdk.MeanMs)),
+				Status:    status(ratio(ob.P50Ms, sdk.P50Ms) <= maxLatencyRatio),
+				Note:      "median: on a shared machine the mean follows a few descheduled Puts"})
 		}
 		ob, _ := r.s3Lat(s3bench.Obskit, 1<<10)
 		sdk, _ := r.s3Lat(s3bench.SDKPutObject, 1<<10)
