@@ -125,7 +125,9 @@
 //	obskit.log.queue.records      updown    {record}  records queued or being exported
 //
 // At all times emitted = exported + dropped + queued; after Shutdown, queued
-// is 0. When records are dropped, a one-line warning with the counts (and
+// is 0. The metrics stay registered after Shutdown and report the final
+// counts, so a MeterProvider shut down after the pipeline (as telemetry does)
+// still exports them; only those counts, not the provider, stay reachable. When records are dropped, a one-line warning with the counts (and
 // the last export error) is written to the WithWarningWriter writer, at most
 // once per WithWarningInterval and once more at Shutdown; it never goes
 // through the pipeline. No spans are emitted.

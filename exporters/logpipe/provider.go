@@ -325,8 +325,6 @@ func (p *Provider) shutdown(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("logpipe: shutdown exporter: %w", err))
 	}
 	p.warn(true)
-	if err := p.inst.unregister(); err != nil {
-		errs = append(errs, err)
-	}
+	p.inst.freeze(p)
 	return errors.Join(errs...)
 }

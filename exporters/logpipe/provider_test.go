@@ -435,3 +435,18 @@ func TestBurstFitsDefaultQueue(t *testing.T) {
 	exp.check(t)
 	checkAccounting(t, p.Stats(), burstRecords, exp.records.Load())
 }
+
+// TestMetricsReportFinalCountsAfterShutdown: telemetry shuts the log pipeline down before the
+// MeterProvider, so the last metric collection must still see every record.
+func TestMetricsReportFinalCountsAfterShutdown(t *testing.T) {
+	exp := &testExporter{}
+	p, reader, _ := newTestProvider(t, exp, logpipe.WithExportInterval(time.Hour), logpipe.WithBatchSize(100))
+	emitN(p, 2, 1500)
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	dropped, exported := collectMetrics(t, reader)
+	if exported != 3000 || dropped["queue_full"]+dropped["export_failed"]+dropped["rejected"]+dropped["shutdown"] != 0 {
+		t.Fatalf("after Shutdown: exported=%d dropped=%v, want 3000 and none", exported, dropped)
+	}
+}
