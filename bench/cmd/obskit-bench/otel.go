@@ -48,9 +48,6 @@ func startTelemetry(ctx context.Context) (*runTelemetry, error) {
 	return &runTelemetry{tel: tel, tracer: tel.TracerProvider().Tracer(scopeName)}, nil
 }
 
-// enabled reports whether the run is exported.
-func (t *runTelemetry) enabled() bool { return t.tel != nil }
-
 // scenario starts the span of one scenario; end it with endSpan.
 func (t *runTelemetry) scenario(ctx context.Context, name string) (context.Context, trace.Span) {
 	return t.tracer.Start(ctx, "scenario "+name, trace.WithAttributes(attribute.String("obskit.bench.scenario", name)))

@@ -307,7 +307,7 @@ func TestFigures(t *testing.T) {
 		}
 		key := f.Name
 		for _, a := range f.Attrs {
-			key += "," + string(a.Key) + "=" + a.Value.Emit()
+			key += "," + string(a.Key) + "=" + a.Value.String()
 		}
 		if seen[key] {
 			t.Errorf("figure %s recorded twice", key)
