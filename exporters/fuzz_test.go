@@ -2,6 +2,7 @@ package exporters_test
 
 import (
 	"maps"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,20 +11,8 @@ import (
 	"github.com/esper-platform/obskit/exporters"
 )
 
-// percentEncode escapes every byte but unreserved ones, as a writer of
-// OTEL_EXPORTER_OTLP_HEADERS would.
-func percentEncode(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteString("%" + strings.ToUpper(strconv.FormatUint(uint64(c)|0x100, 16)[1:]))
-	}
-	return b.String()
-}
+// percentEncode percent-encodes every byte but unreserved ones, as a writer of the variable would.
+func percentEncode(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 
 // FuzzParseHeaders feeds OTEL_EXPORTER_OTLP_HEADERS values to ParseHeaders: it must not panic;
 // headers it accepts, written back percent-encoded, parse to the same map; and its error, which

@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"errors"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,20 +11,8 @@ import (
 	"github.com/esper-platform/obskit/envconfig"
 )
 
-// fuzzEncode percent-encodes every byte but unreserved ones, as a writer of
-// OTEL_RESOURCE_ATTRIBUTES would.
-func fuzzEncode(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteString("%" + strings.ToUpper(strconv.FormatUint(uint64(c)|0x100, 16)[1:]))
-	}
-	return b.String()
-}
+// fuzzEncode percent-encodes every byte but unreserved ones, as a writer of the variable would.
+func fuzzEncode(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 
 // FuzzResourceAttributes feeds OTEL_RESOURCE_ATTRIBUTES values to its parser: it must not
 // panic; a value it accepts, written back percent-encoded, parses to the same attributes; one it
