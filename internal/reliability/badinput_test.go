@@ -62,7 +62,6 @@ func measureBadInput(t *testing.T) badInputFigures {
 		}
 	})
 	t.Run("examples", func(t *testing.T) {
-		testserver.Require(t) // no tool needed; keeps the shape of the other tests
 		bins := buildExamples(t)
 		for _, tc := range exampleCases() {
 			f.ExampleCases++
