@@ -69,7 +69,8 @@
 //
 //	objstore.operations          counter        {operation}  objstore.operation, objstore.outcome
 //	objstore.operation.duration  histogram      s            objstore.operation, objstore.outcome;
-//	                                                         buckets 1 ms … 5 min
+//	                                                         buckets 1 ms … 5 min; exemplars
+//	                                                         link to the operation's trace
 //	objstore.bytes               counter        By           objstore.direction (upload, download)
 //	objstore.inflight            updowncounter  {operation}  objstore.operation
 //	objstore.retries             counter        {retry}      objstore.operation

@@ -194,7 +194,7 @@ func (in *instrumented) begin(ctx context.Context, o *operation, op int, target 
 	ctx, o.span = in.tracer.Start(ctx, oi.spanName, oi.start...)
 	o.target = target // set with the result attributes in end: one SetAttributes call
 	o.ctx = ctx
-	in.inflight.Add(ctx, 1, oi.opOnly...)
+	in.inflight.Add(noExemplar, 1, oi.opOnly...)
 	o.start = time.Now()
 	return withAttemptCounter(ctx, &o.attemptCounter)
 }
@@ -224,20 +224,23 @@ func (o *operation) end(err error, bytes int64, extra ...attribute.KeyValue) {
 			o.span.SetStatus(codes.Error, err.Error())
 		}
 	}
-	ctx := o.ctx
+	// Only the duration histogram is recorded with the span's context, so that its exemplars
+	// link latency to traces; with the SDK's default trace-based exemplar filter, every other
+	// measurement made with that context would capture an exemplar too, for a few hundred
+	// nanoseconds each and nothing a dashboard uses.
 	oc := outcomeIndex(outcome)
-	in.operations.Add(ctx, 1, oi.addByOutcome[oc]...)
-	in.duration.Record(ctx, d.Seconds(), oi.recordByOutcome[oc]...)
-	in.inflight.Add(ctx, -1, oi.opOnly...)
+	in.duration.Record(o.ctx, d.Seconds(), oi.recordByOutcome[oc]...)
+	in.operations.Add(noExemplar, 1, oi.addByOutcome[oc]...)
+	in.inflight.Add(noExemplar, -1, oi.opOnly...)
 	if r := o.retries.Load(); r > 0 {
-		in.retries.Add(ctx, r, oi.opOnly...)
+		in.retries.Add(noExemplar, r, oi.opOnly...)
 	}
 	if bytes > 0 {
 		switch o.op {
 		case opPut:
-			in.bytes.Add(ctx, bytes, in.upload...)
+			in.bytes.Add(noExemplar, bytes, in.upload...)
 		case opGet, opGetRange:
-			in.bytes.Add(ctx, bytes, in.download...)
+			in.bytes.Add(noExemplar, bytes, in.download...)
 		}
 	}
 	if in.stats != nil {
@@ -245,6 +248,9 @@ func (o *operation) end(err error, bytes int64, extra ...attribute.KeyValue) {
 	}
 	o.span.End()
 }
+
+// noExemplar is the context for measurements that should carry no exemplar: it holds no span.
+var noExemplar = context.Background()
 
 func keyAttr(key string) attribute.KeyValue { return semconv.AWSS3KeyKey.String(key) }
 
