@@ -65,12 +65,22 @@ type pipelineCounts struct {
 	DroppedBy                          map[string]int64 // by reason
 }
 
-// readPipeline collects reader and returns the obskit.log.records.* metrics.
+// readPipeline collects reader and returns the obskit.log.records.* metrics; a failure ends the
+// test, so call it from the test goroutine.
 func readPipeline(t testing.TB, reader *sdkmetric.ManualReader) pipelineCounts {
 	t.Helper()
+	c, err := collectPipeline(reader)
+	if err != nil {
+		t.Fatalf("collecting metrics: %v", err)
+	}
+	return c
+}
+
+// collectPipeline is readPipeline for any goroutine.
+func collectPipeline(reader *sdkmetric.ManualReader) (pipelineCounts, error) {
 	var rm metricdata.ResourceMetrics
 	if err := reader.Collect(context.Background(), &rm); err != nil {
-		t.Fatalf("collecting metrics: %v", err)
+		return pipelineCounts{}, err
 	}
 	c := pipelineCounts{DroppedBy: map[string]int64{}}
 	for _, sm := range rm.ScopeMetrics {
@@ -95,7 +105,7 @@ func readPipeline(t testing.TB, reader *sdkmetric.ManualReader) pipelineCounts {
 			}
 		}
 	}
-	return c
+	return c, nil
 }
 
 // deliveredSeqs reads the Collector's log output and counts, for every record whose attribute

@@ -158,7 +158,11 @@ func measureOutage(t *testing.T) outageFigures {
 				return
 			case <-time.After(100 * time.Millisecond):
 			}
-			c := readPipeline(t, reader)
+			c, err := collectPipeline(reader)
+			if err != nil {
+				t.Errorf("collecting metrics: %v", err)
+				return
+			}
 			if c.Queued > maxQueued.Load() {
 				maxQueued.Store(c.Queued)
 			}
