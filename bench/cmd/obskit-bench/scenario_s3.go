@@ -20,7 +20,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"golang.org/x/sys/unix"
 
 	"github.com/esper-platform/obskit/bench/s3bench"
 	obskits3 "github.com/esper-platform/obskit/objstore/s3"
@@ -296,11 +295,5 @@ func errorsJoin(a, b error) error {
 	return b
 }
 
-// threadCPU returns the CPU time of the calling OS thread in nanoseconds.
-func threadCPU() int64 {
-	var ts unix.Timespec
-	if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
-		return time.Now().UnixNano()
-	}
-	return ts.Nano()
-}
+// wallNanos is the wall clock in nanoseconds, where a thread's CPU time cannot be read.
+func wallNanos() int64 { return time.Now().UnixNano() }

@@ -14,8 +14,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/esper-platform/obskit/bench/s3bench"
 	"github.com/esper-platform/obskit/internal/testserver"
 )
@@ -65,7 +63,7 @@ func startVersity(ctx context.Context) (*versity, error) {
 	v.cmd = exec.Command(bin, "--port", addr, "--region", v.Region, "--health", "/health", "--quiet", "posix", dir)
 	v.cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY_ID="+v.AccessKey, "ROOT_SECRET_ACCESS_KEY="+v.SecretKey)
 	v.cmd.Stdout, v.cmd.Stderr = v.log, v.log
-	v.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // dies with the runner
+	v.cmd.SysProcAttr = sysProcAttr() // dies with the runner (Linux)
 	if err := v.cmd.Start(); err != nil {
 		v.cleanup()
 		return nil, err
@@ -128,7 +126,7 @@ func xattrDir() (string, error) {
 		}
 		probe := filepath.Join(dir, ".xattr-probe")
 		if err := os.WriteFile(probe, nil, 0o600); err == nil {
-			err = unix.Setxattr(probe, "user.obskit", []byte("1"), 0)
+			err = setXattr(probe, "user.obskit", []byte("1"))
 			_ = os.Remove(probe)
 			if err == nil {
 				return dir, nil
