@@ -45,8 +45,11 @@ func sentinelFor(err error) error {
 			return nil // a configuration problem, not a missing object
 		}
 	}
+	// A 404 means a missing object only when the server gave no error code (a HEAD response has
+	// no body): a coded 404 that is not NoSuchKey (NoSuchBucket, or versitygw's
+	// XAdminUserNotFound for an unknown access key) is another problem.
 	var re *awshttp.ResponseError
-	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound && (ae == nil || ae.ErrorCode() != "NoSuchBucket") {
+	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound && (ae == nil || ae.ErrorCode() == "") {
 		return objstore.ErrNotFound
 	}
 	if strings.Contains(err.Error(), "checksum did not match") {
