@@ -10,7 +10,9 @@ import (
 // span exports are still counted by the metrics). When ctx has a deadline, each step gets an
 // equal share of the time left when it starts (what a step does not use goes to the next).
 // It returns the steps' errors joined. Shutdown is idempotent: later calls return the first
-// call's result. The Logger keeps writing to the console afterwards.
+// call's result. A ctx already done makes each step give up at once (the log step says how many
+// records were not exported) and stops the background goroutines anyway, dropping what they
+// held, so no goroutine outlives a Shutdown. The Logger keeps writing to the console afterwards.
 func (t *Telemetry) Shutdown(ctx context.Context) error {
 	t.shutdownOnce.Do(func() {
 		steps := []func(context.Context) error{t.logsShutdown, t.tracesShutdown, t.metricsShutdown}

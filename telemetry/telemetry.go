@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/exporters"
@@ -125,16 +126,36 @@ func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
 	}
 	sampler, _ := cfg.sampler() // validated
 	topts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res), sdktrace.WithSampler(sampler)}
+	var abortSpans func()
 	if e := exporters.FanOutSpans(append([]sdktrace.SpanExporter{spanExp}, o.spanExporters...)...); e != nil {
-		topts = append(topts, sdktrace.WithBatcher(e,
+		bsp := sdktrace.NewBatchSpanProcessor(e,
 			sdktrace.WithBatchTimeout(cfg.BSPScheduleDelay.Std()),
 			sdktrace.WithExportTimeout(cfg.BSPExportTimeout.Std()),
 			sdktrace.WithMaxQueueSize(cfg.BSPMaxQueueSize),
-			sdktrace.WithMaxExportBatchSize(cfg.BSPMaxExportBatchSize)))
+			sdktrace.WithMaxExportBatchSize(cfg.BSPMaxExportBatchSize))
+		topts = append(topts, sdktrace.WithSpanProcessor(bsp))
+		abortSpans = func() {
+			// The exporter is shut first, so the batcher's last export fails at once
+			// instead of waiting for an unreachable endpoint.
+			actx, cancel := context.WithTimeout(context.Background(), abortTimeout)
+			defer cancel()
+			_ = e.Shutdown(actx)
+			_ = bsp.Shutdown(actx)
+		}
 	}
 	// Spans are recorded even when none is exported, so logs carry trace and span ids.
 	tp := sdktrace.NewTracerProvider(topts...)
-	t.tp, t.tracesFlush, t.tracesShutdown = tp, tp.ForceFlush, tp.Shutdown
+	t.tp, t.tracesFlush = tp, tp.ForceFlush
+	t.tracesShutdown = func(ctx context.Context) error {
+		err := tp.Shutdown(ctx)
+		if ctx.Err() != nil && abortSpans != nil {
+			// The SDK's TracerProvider gives up at once on a done context and leaves the
+			// batcher's goroutine running for good (Shutdown cannot be called again): stop it,
+			// dropping the spans it still holds.
+			abortSpans()
+		}
+		return err
+	}
 
 	logExp, err := exporters.NewLogExporter(ctx, cfg.exporterNames(exporters.Logs), expOpts...)
 	if err != nil {
@@ -167,6 +188,9 @@ func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
 	h.otel = otelslog.NewHandler(ScopeName, otelslog.WithLoggerProvider(pipeline))
 	return nil
 }
+
+// abortTimeout bounds the clean-up of a Shutdown whose context was already done.
+const abortTimeout = time.Second
 
 // consoleHandler makes the console output named by OBSKIT_LOG_CONSOLE, or nil for off.
 func consoleHandler(mode string, w io.Writer) slog.Handler {
