@@ -17,7 +17,7 @@
 //     briefly and for longer than the retries last (objstore/s3/fault_test.go covers SlowDown,
 //     resets and delays at scale): no success for an object not stored whole, no multipart
 //     upload left open.
-//  4. TestSoak: mixed logging and uploads for 40 s (10 min long); live heap and goroutine count
+//  4. TestSoak: mixed logging and uploads for 60 s (10 min long); live heap and goroutine count
 //     flat after the warm-up (growth under 5%), goleak clean after Shutdown.
 //  5. Fuzzing: the Fuzz targets live beside the code they test (envconfig, objstore,
 //     telemetry, exporters); CI runs each briefly, and TestReliabilityReport records their

@@ -45,7 +45,7 @@ func TestSoak(t *testing.T) {
 
 // measureSoak logs 2,000 records/s and uploads and reads back objects of 4–256 KiB from two
 // goroutines, through telemetry.Setup (logs and spans to a real Collector) and objstore/s3
-// (versitygw), for 40 s (10 min long). After a warm-up of 10 s (1 min long) it samples the
+// (versitygw), for 60 s (10 min long). After a warm-up of 10 s (1 min long) it samples the
 // live heap (after runtime.GC) and the goroutine count every 2 s (10 s long), and compares
 // the floor of the first third of the samples with the floor of the last third: each must grow
 // by less than 5%. The floor leaves out what is in flight at the moment of a sample (a batch
@@ -55,7 +55,7 @@ func measureSoak(t *testing.T) soakFigures {
 	testserver.Require(t, testserver.ToolCollector, testserver.ToolVersity)
 	col := testserver.StartCollector(t)
 	srv := testserver.StartVersity(t)
-	f := soakFigures{DurationS: pick(40*time.Second, 10*time.Minute).Seconds(), WarmUpS: pick(10*time.Second, time.Minute).Seconds()}
+	f := soakFigures{DurationS: pick(60*time.Second, 10*time.Minute).Seconds(), WarmUpS: pick(10*time.Second, time.Minute).Seconds()}
 	every := pick(2*time.Second, 10*time.Second)
 	before := goleak.IgnoreCurrent()
 
