@@ -1,0 +1,4 @@
+// Package content copies object content for the providers in this module that store it
+// themselves (membucket, filebucket): honouring cancellation between reads and checking the
+// declared length, so a short or long body never becomes a stored object.
+package content
