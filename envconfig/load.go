@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/caarlos0/env/v11"
@@ -215,7 +216,9 @@ func detail(e env.ParseError, environ map[string]string, f field) string {
 		raw = f.def
 	}
 	msg := e.Err.Error()
-	if raw == "" || strings.Contains(msg, raw) {
+	// The value may be quoted with %q, which escapes it: look for that form too.
+	escaped := strconv.Quote(raw)
+	if raw == "" || strings.Contains(msg, raw) || strings.Contains(msg, escaped[1:len(escaped)-1]) {
 		return ""
 	}
 	return " (" + msg + ")"
