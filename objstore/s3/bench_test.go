@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -84,6 +87,10 @@ func BenchmarkPutOverhead(b *testing.B) {
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	defer tp.Shutdown(ctx)
 	defer mp.Shutdown(ctx)
+	// The same instrumentation with spans handed to the exporter synchronously, without the
+	// BatchSpanProcessor's goroutine: the difference with "obskit" is the batcher's share.
+	syncTP := sdktrace.NewTracerProvider(sdktrace.WithSyncer(discardExporter{}))
+	defer syncTP.Shutdown(ctx)
 
 	sdkPut := func() {
 		_, err := client.PutObject(ctx, &awss3.PutObjectInput{
@@ -107,6 +114,11 @@ func BenchmarkPutOverhead(b *testing.B) {
 	}{
 		{"obskit", []s3.Option{s3.WithTracerProvider(tp), s3.WithMeterProvider(mp)}},
 		{"obskit_no_sdk_spans", []s3.Option{s3.WithTracerProvider(tp), s3.WithMeterProvider(mp), s3.WithSDKSpans(false)}},
+		{"obskit_sync_spans", []s3.Option{s3.WithTracerProvider(syncTP), s3.WithMeterProvider(mp)}},
+		// The instrumentation's structure alone (decorator, attempt middleware) with no-op
+		// providers, and the metrics alone: where the rest of the overhead goes.
+		{"obskit_noop_providers", []s3.Option{s3.WithTracerProvider(tracenoop.NewTracerProvider()), s3.WithMeterProvider(metricnoop.NewMeterProvider())}},
+		{"obskit_metrics_only", []s3.Option{s3.WithTracerProvider(tracenoop.NewTracerProvider()), s3.WithMeterProvider(mp)}},
 		{"obskit_uninstrumented", []s3.Option{s3.WithInstrumentation(false)}},
 	} {
 		bk, err := s3.NewFromClient(client, "bench", v.opts...)
@@ -176,6 +188,10 @@ func BenchmarkPutLocal(b *testing.B) {
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	defer tp.Shutdown(ctx)
 	defer mp.Shutdown(ctx)
+	// The same instrumentation with spans handed to the exporter synchronously, without the
+	// BatchSpanProcessor's goroutine: the difference with "obskit" is the batcher's share.
+	syncTP := sdktrace.NewTracerProvider(sdktrace.WithSyncer(discardExporter{}))
+	defer syncTP.Shutdown(ctx)
 	bk := openVersity(b, srv, "", s3.WithTracerProvider(tp), s3.WithMeterProvider(mp))
 	endpoint := srv.Endpoint
 	bare := awss3.New(awss3.Options{
