@@ -96,8 +96,11 @@ func TestFaultTolerance(t *testing.T) {
 			}
 			retries := sumInt64(rm, "objstore.retries")
 			t.Logf("objstore.retries = %d", retries)
-			if min := counts.SlowDowns + counts.Resets - int64(len(failed))*8; retries < min {
-				t.Errorf("objstore.retries = %d, want at least %d (one per 503 and reset)", retries, min)
+			// Every 503 is a whole response that only the SDK retries; a reset may be retried by
+			// net/http's transport itself (a request not yet written, on a reused connection),
+			// which the SDK never sees, so resets set no lower bound.
+			if min := counts.SlowDowns - int64(len(failed))*8; retries < min {
+				t.Errorf("objstore.retries = %d, want at least %d (one per 503 SlowDown)", retries, min)
 			}
 		})
 	}
