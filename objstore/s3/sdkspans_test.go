@@ -1,0 +1,204 @@
+package s3_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go/tracing/smithyoteltracing"
+	"go.opentelemetry.io/otel/attribute"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/esper-platform/obskit/objstore"
+	"github.com/esper-platform/obskit/objstore/s3"
+)
+
+// answerTransport answers PUT with 200 (like okTransport) and everything else with a 404
+// NoSuchKey error, without a network.
+type answerTransport struct{}
+
+func (answerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPut {
+		return okTransport{}.RoundTrip(req)
+	}
+	body := `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>`
+	return &http.Response{
+		StatusCode: http.StatusNotFound, Status: "404 Not Found",
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        http.Header{"X-Amz-Request-Id": {"req-404"}, "Content-Type": {"application/xml"}},
+		Body:          io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)),
+		Request:       req,
+	}, nil
+}
+
+func answerClient(configure ...func(*awss3.Options)) *awss3.Client {
+	return awss3.New(awss3.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String("http://127.0.0.1:1"),
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider("AKTEST", "secret", ""),
+		HTTPClient:   &http.Client{Transport: answerTransport{}},
+	}, configure...)
+}
+
+// sdkSpan is what a reader of a trace sees of one SDK span.
+type sdkSpan struct {
+	name, kind, status string
+	attrs              []string
+	underCall          bool // the S3 call span is an ancestor
+}
+
+// sdkSpansOf returns the S3 call and Attempt spans of spans, comparable across two runs.
+func sdkSpansOf(spans tracetest.SpanStubs) []sdkSpan {
+	byID := map[trace.SpanID]tracetest.SpanStub{}
+	for _, s := range spans {
+		byID[s.SpanContext.SpanID()] = s
+	}
+	underCall := func(s tracetest.SpanStub) bool {
+		for p, ok := byID[s.Parent.SpanID()]; ok; p, ok = byID[p.Parent.SpanID()] {
+			if strings.HasPrefix(p.Name, "S3.") {
+				return true
+			}
+		}
+		return false
+	}
+	var out []sdkSpan
+	for _, s := range spans {
+		if s.Name != "Attempt" && !strings.HasPrefix(s.Name, "S3.") {
+			continue
+		}
+		var attrs []string
+		for _, kv := range s.Attributes {
+			attrs = append(attrs, string(kv.Key)+"="+kv.Value.Emit())
+		}
+		slices.Sort(attrs)
+		out = append(out, sdkSpan{
+			name: s.Name, kind: s.SpanKind.String(), status: s.Status.Code.String(), attrs: attrs,
+			underCall: underCall(s),
+		})
+	}
+	return out
+}
+
+// TestSDKSpansAsSmithyAdapter checks that the SDK's call and attempt spans recorded through
+// obskit's adapter are those smithy-go's own OTel adapter records: names, kinds, statuses,
+// attributes and nesting, for a call that succeeds and one that fails with an S3 error.
+func TestSDKSpansAsSmithyAdapter(t *testing.T) {
+	ctx := context.Background()
+	data := []byte("adapter")
+
+	ours := tracetest.NewInMemoryExporter()
+	ourTP := sdktrace.NewTracerProvider(sdktrace.WithSyncer(ours))
+	defer ourTP.Shutdown(ctx)
+	b, err := s3.NewFromClient(answerClient(), "bkt", s3.WithTracerProvider(ourTP))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Put(ctx, "k", bytes.NewReader(data), int64(len(data))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Attributes(ctx, "missing"); !objstore.IsNotFound(err) {
+		t.Fatalf("Attributes of a missing key: %v, want not found", err)
+	}
+
+	ref := tracetest.NewInMemoryExporter()
+	refTP := sdktrace.NewTracerProvider(sdktrace.WithSyncer(ref))
+	defer refTP.Shutdown(ctx)
+	client := answerClient(func(o *awss3.Options) { o.TracerProvider = smithyoteltracing.Adapt(refTP) })
+	if _, err := client.PutObject(ctx, &awss3.PutObjectInput{
+		Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader(data),
+		ContentLength: aws.Int64(int64(len(data))), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("missing")}); err == nil {
+		t.Fatal("HeadObject of a missing key succeeded")
+	}
+
+	got, want := sdkSpansOf(ours.GetSpans()), sdkSpansOf(ref.GetSpans())
+	if len(want) != 4 {
+		t.Fatalf("smithyoteltracing recorded %d call and attempt spans, want 4: %+v", len(want), want)
+	}
+	sortSpans := func(s []sdkSpan) {
+		slices.SortFunc(s, func(a, b sdkSpan) int {
+			return strings.Compare(a.name+strings.Join(a.attrs, ","), b.name+strings.Join(b.attrs, ","))
+		})
+	}
+	sortSpans(got)
+	sortSpans(want)
+	if len(got) != len(want) {
+		t.Fatalf("got %d SDK spans, want %d:\ngot  %+v\nwant %+v", len(got), len(want), got, want)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.name != w.name || g.kind != w.kind || g.status != w.status || g.underCall != w.underCall || !slices.Equal(g.attrs, w.attrs) {
+			t.Errorf("SDK span %d:\ngot  %+v\nwant %+v", i, g, w)
+		}
+	}
+}
+
+// TestSDKSpansNotRecording checks that a sampler that drops every trace, and a no-op provider,
+// leave no span behind and do not get in the way of the call.
+func TestSDKSpansNotRecording(t *testing.T) {
+	ctx := context.Background()
+	exp := tracetest.NewInMemoryExporter()
+	never := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp), sdktrace.WithSampler(sdktrace.NeverSample()))
+	defer never.Shutdown(ctx)
+	for name, opt := range map[string]s3.Option{
+		"never sample": s3.WithTracerProvider(never),
+		"noop":         s3.WithTracerProvider(tracenoop.NewTracerProvider()),
+	} {
+		b, err := s3.NewFromClient(answerClient(), "bkt", opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Put(ctx, "k", strings.NewReader("x"), 1); err != nil {
+			t.Errorf("%s: Put: %v", name, err)
+		}
+		if _, err := b.Attributes(ctx, "missing"); !objstore.IsNotFound(err) {
+			t.Errorf("%s: Attributes of a missing key: %v, want not found", name, err)
+		}
+	}
+	if spans := exp.GetSpans(); len(spans) != 0 {
+		t.Errorf("got %d spans with a sampler that drops all: %v", len(spans), names(spans))
+	}
+}
+
+// TestSDKSpansRequestID checks that the request id the SDK reads from a response lands on the
+// attempt span that received it.
+func TestSDKSpansRequestID(t *testing.T) {
+	ctx := context.Background()
+	exp := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
+	defer tp.Shutdown(ctx)
+	b, err := s3.NewFromClient(answerClient(), "bkt", s3.WithTracerProvider(tp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = b.Attributes(ctx, "missing")
+	var found bool
+	for _, s := range exp.GetSpans() {
+		if s.Name == "Attempt" {
+			for _, kv := range s.Attributes {
+				if kv.Key == attribute.Key("aws.request_id") && kv.Value.AsString() == "req-404" {
+					found = true
+				}
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no Attempt span with aws.request_id=req-404 in %v", names(exp.GetSpans()))
+	}
+}
