@@ -11,7 +11,7 @@
 // not import telemetry; telemetry uses it.
 //
 // Spans and metrics get opentelemetry-go's exporters (sdktrace.SpanExporter, sdkmetric
-// readers). Logs get exporters of obskit's log pipeline, [logpipe.Exporter]: otlp is
+// readers); telemetry batches spans with exporters/spanbatch. Logs get exporters of obskit's log pipeline, [logpipe.Exporter]: otlp is
 // [logpipe.NewOTLPExporter], which sends the pipeline's pre-encoded requests as they are;
 // file and console decode each batch's request and write it as one OTLP-JSON line (console:
 // to the writer of [WithConsoleWriter], one line per batch rather than one document per

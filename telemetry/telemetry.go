@@ -12,6 +12,7 @@ import (
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/exporters"
 	"github.com/esper-platform/obskit/exporters/logpipe"
+	"github.com/esper-platform/obskit/exporters/spanbatch"
 	"go.opentelemetry.io/contrib/bridges/otelslog"
 	"go.opentelemetry.io/contrib/instrumentation/runtime"
 	"go.opentelemetry.io/otel/log"
@@ -128,11 +129,16 @@ func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
 	topts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res), sdktrace.WithSampler(sampler)}
 	var abortSpans func()
 	if e := exporters.FanOutSpans(append([]sdktrace.SpanExporter{spanExp}, o.spanExporters...)...); e != nil {
-		bsp := sdktrace.NewBatchSpanProcessor(e,
-			sdktrace.WithBatchTimeout(cfg.BSPScheduleDelay.Std()),
-			sdktrace.WithExportTimeout(cfg.BSPExportTimeout.Std()),
-			sdktrace.WithMaxQueueSize(cfg.BSPMaxQueueSize),
-			sdktrace.WithMaxExportBatchSize(cfg.BSPMaxExportBatchSize))
+		bsp, err := spanbatch.New(e,
+			spanbatch.WithScheduleDelay(cfg.BSPScheduleDelay.Std()),
+			spanbatch.WithExportTimeout(cfg.BSPExportTimeout.Std()),
+			spanbatch.WithMaxQueueSize(cfg.BSPMaxQueueSize),
+			spanbatch.WithMaxExportBatchSize(cfg.BSPMaxExportBatchSize),
+			spanbatch.WithMeterProvider(mp))
+		if err != nil {
+			_ = e.Shutdown(ctx)
+			return err
+		}
 		topts = append(topts, sdktrace.WithSpanProcessor(bsp))
 		abortSpans = func() {
 			// The exporter is shut first, so the batcher's last export fails at once
