@@ -8,13 +8,16 @@ import (
 	"net/http"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,8 +31,10 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"golang.org/x/sys/unix"
 
+	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/objstore/s3"
+	"github.com/esper-platform/obskit/telemetry"
 )
 
 var benchSize = flag.Int64("s3.benchsize", 1<<30, "object size in bytes of BenchmarkLargePut")
@@ -75,18 +80,41 @@ type discardExporter struct{}
 func (discardExporter) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
 func (discardExporter) Shutdown(context.Context) error                             { return nil }
 
+// benchTelemetry returns the tracer and meter providers that telemetry.Setup builds (spans
+// batched by exporters/spanbatch, metrics through a MeterProvider), with spans going to a
+// discarding exporter and metrics to a manual reader, and shuts them down at the end.
+func benchTelemetry(b *testing.B) (trace.TracerProvider, metric.MeterProvider) {
+	env := map[string]string{"OBSKIT_LOG_CONSOLE": "off", "OBSKIT_RUNTIME_METRICS": "false",
+		"OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "none", "OTEL_LOGS_EXPORTER": "none"}
+	cfg, err := telemetry.ConfigFromEnv(envconfig.WithEnvironment(env))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tel, err := telemetry.Setup(context.Background(), cfg, telemetry.WithEnvironment(env),
+		telemetry.WithSpanExporter(discardExporter{}), telemetry.WithMetricReader(sdkmetric.NewManualReader()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
+	return tel.TracerProvider(), tel.MeterProvider()
+}
+
 // BenchmarkPutOverhead measures the client-side cost of one 1 KiB Put with the HTTP transport
 // replaced by one that answers at once: the bare SDK PutObject (same checksum) against obskit
-// instrumented with a real BatchSpanProcessor and MeterProvider, with and without the SDK's own
-// spans, and uninstrumented. The overhead is the difference in ns/op with "sdk".
+// instrumented as telemetry.Setup sets it up (spans batched by exporters/spanbatch, a real
+// MeterProvider), with the SDK's BatchSpanProcessor instead, with and without the SDK's own
+// spans, and uninstrumented. The overhead is the difference with "sdk"; the _vs_sdk variants
+// measure it by thread CPU time, interleaved.
+//
+//	go test -run '^$' -bench 'PutOverhead/.*_vs_sdk' -benchtime 20000x -count 6 ./objstore/s3/
 func BenchmarkPutOverhead(b *testing.B) {
 	data := bytes.Repeat([]byte("x"), 1024)
 	ctx := context.Background()
 	client := memClient()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discardExporter{}))
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
-	defer tp.Shutdown(ctx)
-	defer mp.Shutdown(ctx)
+	tp, mp := benchTelemetry(b)
+	// The SDK's own batcher, for comparison.
+	sdkBatcherTP := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discardExporter{}))
+	defer sdkBatcherTP.Shutdown(ctx)
 	// The same instrumentation with spans handed to the exporter synchronously, without the
 	// BatchSpanProcessor's goroutine: the difference with "obskit" is the batcher's share.
 	syncTP := sdktrace.NewTracerProvider(sdktrace.WithSyncer(discardExporter{}))
@@ -113,6 +141,7 @@ func BenchmarkPutOverhead(b *testing.B) {
 		opts []s3.Option
 	}{
 		{"obskit", []s3.Option{s3.WithTracerProvider(tp), s3.WithMeterProvider(mp)}},
+		{"obskit_sdk_batcher", []s3.Option{s3.WithTracerProvider(sdkBatcherTP), s3.WithMeterProvider(mp)}},
 		{"obskit_no_sdk_spans", []s3.Option{s3.WithTracerProvider(tp), s3.WithMeterProvider(mp), s3.WithSDKSpans(false)}},
 		{"obskit_sync_spans", []s3.Option{s3.WithTracerProvider(syncTP), s3.WithMeterProvider(mp)}},
 		// The instrumentation's structure alone (decorator, attempt middleware) with no-op
@@ -178,20 +207,16 @@ func threadCPU() int64 {
 }
 
 // BenchmarkPutLocal puts 1 KiB objects to versitygw on loopback with the bare SDK PutObject and
-// with obskit (instrumented, SDK spans on, BatchSpanProcessor), each alone (allocs/op) and
-// interleaved (latency-ratio: obskit's mean latency over the SDK's).
+// with obskit (instrumented as telemetry.Setup sets it up, SDK spans on), each alone (allocs/op)
+// and interleaved (latency-ratio: obskit's total latency over the SDK's, one of each per
+// iteration in alternating order).
+//
+//	go test -run '^$' -bench PutLocal -benchtime 3000x -count 6 ./objstore/s3/
 func BenchmarkPutLocal(b *testing.B) {
 	srv := testserver.StartVersity(b)
 	ctx := context.Background()
 	data := bytes.Repeat([]byte("x"), 1024)
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discardExporter{}))
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
-	defer tp.Shutdown(ctx)
-	defer mp.Shutdown(ctx)
-	// The same instrumentation with spans handed to the exporter synchronously, without the
-	// BatchSpanProcessor's goroutine: the difference with "obskit" is the batcher's share.
-	syncTP := sdktrace.NewTracerProvider(sdktrace.WithSyncer(discardExporter{}))
-	defer syncTP.Shutdown(ctx)
+	tp, mp := benchTelemetry(b)
 	bk := openVersity(b, srv, "", s3.WithTracerProvider(tp), s3.WithMeterProvider(mp))
 	endpoint := srv.Endpoint
 	bare := awss3.New(awss3.Options{
@@ -211,11 +236,15 @@ func BenchmarkPutLocal(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	obskitPut := func() {
-		if err := bk.Put(ctx, "local/obskit", bytes.NewReader(data), int64(len(data))); err != nil {
-			b.Fatal(err)
+	bareObskit := openVersity(b, srv, "", s3.WithInstrumentation(false))
+	putWith := func(bk *s3.Bucket) func() {
+		return func() {
+			if err := bk.Put(ctx, "local/obskit", bytes.NewReader(data), int64(len(data))); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
+	obskitPut := putWith(bk)
 	b.Run("sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -228,28 +257,51 @@ func BenchmarkPutLocal(b *testing.B) {
 			obskitPut()
 		}
 	})
-	b.Run("obskit_vs_sdk", func(b *testing.B) {
-		var sdkTime, obskitTime time.Duration
-		i := 0
-		for b.Loop() {
-			first, second := sdkPut, obskitPut
-			if i%2 == 1 {
-				first, second = obskitPut, sdkPut
+	// One of each per iteration, in alternating order. latency-ratio is the ratio of the total
+	// latencies, median-ratio that of the median latencies (the runs of a shared machine have
+	// outliers that weigh on totals). obskit_uninstrumented (obskit's client, no spans or
+	// metrics) tells the client's settings apart from the instrumentation.
+	for _, v := range []struct {
+		name string
+		put  func()
+	}{{"obskit_vs_sdk", obskitPut}, {"obskit_uninstrumented_vs_sdk", putWith(bareObskit)}} {
+		b.Run(v.name, func(b *testing.B) {
+			var sdkTimes, obskitTimes []time.Duration
+			i := 0
+			for b.Loop() {
+				first, second := sdkPut, v.put
+				if i%2 == 1 {
+					first, second = v.put, sdkPut
+				}
+				t0 := time.Now()
+				first()
+				t1 := time.Now()
+				second()
+				t2 := time.Now()
+				if i%2 == 0 {
+					sdkTimes, obskitTimes = append(sdkTimes, t1.Sub(t0)), append(obskitTimes, t2.Sub(t1))
+				} else {
+					obskitTimes, sdkTimes = append(obskitTimes, t1.Sub(t0)), append(sdkTimes, t2.Sub(t1))
+				}
+				i++
 			}
-			t0 := time.Now()
-			first()
-			t1 := time.Now()
-			second()
-			t2 := time.Now()
-			if i%2 == 0 {
-				sdkTime, obskitTime = sdkTime+t1.Sub(t0), obskitTime+t2.Sub(t1)
-			} else {
-				obskitTime, sdkTime = obskitTime+t1.Sub(t0), sdkTime+t2.Sub(t1)
-			}
-			i++
-		}
-		b.ReportMetric(float64(obskitTime)/float64(sdkTime), "latency-ratio")
-	})
+			b.ReportMetric(float64(sum(obskitTimes))/float64(sum(sdkTimes)), "latency-ratio")
+			b.ReportMetric(float64(median(obskitTimes))/float64(median(sdkTimes)), "median-ratio")
+		})
+	}
+}
+
+func sum(ds []time.Duration) (total time.Duration) {
+	for _, d := range ds {
+		total += d
+	}
+	return total
+}
+
+func median(ds []time.Duration) time.Duration {
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return ds[len(ds)/2]
 }
 
 // patternReader yields n bytes of a fixed pattern and hides any Seek, like a pipe.

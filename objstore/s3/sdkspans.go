@@ -19,10 +19,10 @@ import (
 // per attempt) are not started, which keeps the cost of tracing a call to two spans.
 //
 // It does what smithy-go's own adapter (smithyoteltracing) does, with the same span names, kinds,
-// attributes and statuses, at a lower cost per span: the SDK's span properties become the
-// attributes of the OTel span's start (one call, seen by samplers) instead of one SetAttributes
-// call each, and a span that is not recording (sampled out, or a no-op provider) costs the SDK
-// nothing more: its properties are not converted and it does not enter the SDK's span lineage.
+// attributes and statuses, at a lower cost per span: the SDK's span properties are set in one
+// SetAttributes call instead of one call each, and a span that is not recording (sampled out, or
+// a no-op provider) costs the SDK nothing more: its properties are not converted and it does
+// not enter the SDK's span lineage.
 func sdkTracerProvider(tp trace.TracerProvider) tracing.TracerProvider {
 	return &callSpans{otel: tp}
 }
@@ -86,16 +86,14 @@ func (t *callTracer) StartSpan(ctx context.Context, name string, opts ...tracing
 	for _, opt := range opts {
 		opt(&o)
 	}
-	var startOpts [2]trace.SpanStartOption
-	so := append(startOpts[:0], trace.WithSpanKind(spanKind(o.Kind)))
-	if props := o.Properties.Values(); len(props) > 0 {
-		so = append(so, trace.WithAttributes(kvs(props)...))
-	}
-	ctx, s := t.otel.Start(ctx, name, so...)
+	ctx, s := t.otel.Start(ctx, name, trace.WithSpanKind(spanKind(o.Kind)))
 	if !s.IsRecording() {
-		// The OTel span stays on the context (its span context propagates); the SDK's properties
-		// would be dropped anyway.
+		// The OTel span stays on the context (its span context propagates); the SDK's
+		// properties would be dropped anyway.
 		return ctx, nopSpan
+	}
+	if props := o.Properties.Values(); len(props) > 0 {
+		s.SetAttributes(kvs(props)...)
 	}
 	ours := &span{otel: s, name: name}
 	return tracing.WithSpan(ctx, ours), ours
