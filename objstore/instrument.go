@@ -2,8 +2,10 @@ package objstore
 
 import (
 	"context"
+	"errors"
 	"io"
 	"iter"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -92,24 +94,27 @@ func Instrument(b Bucket, opts ...InstrumentOption) Bucket {
 	if c.bucketName != "" {
 		common = append(common, semconv.AWSS3BucketKey.String(c.bucketName))
 	}
-	meter := c.meterProvider.Meter(ScopeName)
-	in.newInstruments(meter)
+	attrs := func(kv ...attribute.KeyValue) metric.MeasurementOption {
+		return metric.WithAttributeSet(attribute.NewSet(append(kv, common...)...))
+	}
+	var obs observeOptions
 	for i, op := range ops {
 		oi := &in.ops[i]
 		oi.spanName = "objstore." + string(op)
 		opAttr := AttrOperation.String(string(op))
 		spanAttrs := append([]attribute.KeyValue{opAttr}, common...)
 		oi.start = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(spanAttrs...)}
-		oi.opOnly = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{opAttr}, common...)...))}
+		obs.opOnly[i] = attrs(opAttr)
 		for j, o := range outcomes {
-			set := metric.WithAttributeSet(attribute.NewSet(
-				append([]attribute.KeyValue{opAttr, AttrOutcome.String(string(o))}, common...)...))
-			oi.addByOutcome[j] = []metric.AddOption{set}
+			set := attrs(opAttr, AttrOutcome.String(string(o)))
 			oi.recordByOutcome[j] = []metric.RecordOption{set}
+			obs.byOutcome[i][j] = set
 		}
 	}
-	in.upload = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{AttrDirection.String("upload")}, common...)...))}
-	in.download = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(append([]attribute.KeyValue{AttrDirection.String("download")}, common...)...))}
+	obs.upload = attrs(AttrDirection.String("upload"))
+	obs.download = attrs(AttrDirection.String("download"))
+	in.counts = &counts{}
+	in.newInstruments(c.meterProvider.Meter(ScopeName), obs)
 	return in
 }
 
@@ -119,15 +124,10 @@ type instrumented struct {
 	tracer trace.Tracer
 	stats  *Stats
 
-	operations metric.Int64Counter
-	duration   metric.Float64Histogram
-	bytes      metric.Int64Counter
-	inflight   metric.Int64UpDownCounter
-	retries    metric.Int64Counter
+	duration metric.Float64Histogram
+	counts   *counts // read by the callback of the other metrics
 
-	ops      [len(ops)]opInstruments
-	upload   []metric.AddOption
-	download []metric.AddOption
+	ops [len(ops)]opInstruments
 }
 
 // opInstruments holds what is precomputed for one operation. Options are kept as slices and
@@ -135,44 +135,87 @@ type instrumented struct {
 type opInstruments struct {
 	spanName        string
 	start           []trace.SpanStartOption
-	opOnly          []metric.AddOption
-	addByOutcome    [len(outcomes)][]metric.AddOption
 	recordByOutcome [len(outcomes)][]metric.RecordOption
 }
 
-func (in *instrumented) newInstruments(meter metric.Meter) {
-	noop := metricnoop.Meter{}
+// counts are the counters behind objstore.operations, objstore.inflight, objstore.retries and
+// objstore.bytes. An operation only adds to atomics; the metrics are observable instruments
+// whose callback reads them at collection, so that an operation records one synchronous
+// measurement (the duration, with its exemplar) instead of five.
+type counts struct {
+	started  [len(ops)]atomic.Int64
+	ended    [len(ops)][len(outcomes)]atomic.Int64
+	retries  [len(ops)]atomic.Int64
+	upload   atomic.Int64
+	download atomic.Int64
+}
+
+// observeOptions are the attribute sets of the observable metrics, precomputed.
+type observeOptions struct {
+	opOnly           [len(ops)]metric.ObserveOption
+	byOutcome        [len(ops)][len(outcomes)]metric.ObserveOption
+	upload, download metric.ObserveOption
+}
+
+// newInstruments creates the duration histogram and the observable metrics, whose callback
+// reads in.counts (and nothing else of in, so a closed bucket is not kept alive by it). The
+// callback stays registered after Close, reporting the final counts, so that a metric export
+// after the bucket is closed (a batch job closing its bucket before telemetry's Shutdown) still
+// sees every operation. An instrument the meter refuses is reported to otel.Handle and left out.
+func (in *instrumented) newInstruments(meter metric.Meter, obs observeOptions) {
 	var err error
-	if in.operations, err = meter.Int64Counter(MetricOperations,
-		metric.WithUnit("{operation}"),
-		metric.WithDescription("Object store operations, by operation and outcome.")); err != nil {
-		otel.Handle(err)
-		in.operations, _ = noop.Int64Counter(MetricOperations)
-	}
 	if in.duration, err = meter.Float64Histogram(MetricDuration,
 		metric.WithUnit("s"),
 		metric.WithDescription("Duration of object store operations; for Get, until the reader is closed."),
 		metric.WithExplicitBucketBoundaries(durationBuckets...)); err != nil {
 		otel.Handle(err)
-		in.duration, _ = noop.Float64Histogram(MetricDuration)
+		in.duration, _ = metricnoop.Meter{}.Float64Histogram(MetricDuration)
 	}
-	if in.bytes, err = meter.Int64Counter(MetricBytes,
-		metric.WithUnit("By"),
-		metric.WithDescription("Object content bytes transferred, by direction (upload, download).")); err != nil {
-		otel.Handle(err)
-		in.bytes, _ = noop.Int64Counter(MetricBytes)
-	}
-	if in.inflight, err = meter.Int64UpDownCounter(MetricInflight,
+	operations, err1 := meter.Int64ObservableCounter(MetricOperations,
 		metric.WithUnit("{operation}"),
-		metric.WithDescription("Object store operations in progress, by operation.")); err != nil {
-		otel.Handle(err)
-		in.inflight, _ = noop.Int64UpDownCounter(MetricInflight)
-	}
-	if in.retries, err = meter.Int64Counter(MetricRetries,
+		metric.WithDescription("Object store operations, by operation and outcome."))
+	bytes, err2 := meter.Int64ObservableCounter(MetricBytes,
+		metric.WithUnit("By"),
+		metric.WithDescription("Object content bytes transferred, by direction (upload, download)."))
+	inflight, err3 := meter.Int64ObservableUpDownCounter(MetricInflight,
+		metric.WithUnit("{operation}"),
+		metric.WithDescription("Object store operations in progress, by operation."))
+	retries, err4 := meter.Int64ObservableCounter(MetricRetries,
 		metric.WithUnit("{retry}"),
-		metric.WithDescription("Request attempts retried by the provider, by operation.")); err != nil {
+		metric.WithDescription("Request attempts retried by the provider, by operation."))
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		otel.Handle(err)
-		in.retries, _ = noop.Int64Counter(MetricRetries)
+		return
+	}
+	c := in.counts
+	_, err = meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		for i := range ops {
+			// Ended before started: an operation that begins in between makes inflight
+			// larger, never negative.
+			var ended int64
+			for j := range outcomes {
+				if n := c.ended[i][j].Load(); n > 0 {
+					ended += n
+					o.ObserveInt64(operations, n, obs.byOutcome[i][j])
+				}
+			}
+			if started := c.started[i].Load(); started > 0 {
+				o.ObserveInt64(inflight, started-ended, obs.opOnly[i])
+			}
+			if r := c.retries[i].Load(); r > 0 {
+				o.ObserveInt64(retries, r, obs.opOnly[i])
+			}
+		}
+		if n := c.upload.Load(); n > 0 {
+			o.ObserveInt64(bytes, n, obs.upload)
+		}
+		if n := c.download.Load(); n > 0 {
+			o.ObserveInt64(bytes, n, obs.download)
+		}
+		return nil
+	}, operations, bytes, inflight, retries)
+	if err != nil {
+		otel.Handle(err)
 	}
 }
 
@@ -194,7 +237,7 @@ func (in *instrumented) begin(ctx context.Context, o *operation, op int, target 
 	ctx, o.span = in.tracer.Start(ctx, oi.spanName, oi.start...)
 	o.target = target // set with the result attributes in end: one SetAttributes call
 	o.ctx = ctx
-	in.inflight.Add(noExemplar, 1, oi.opOnly...)
+	in.counts.started[op].Add(1)
 	o.start = time.Now()
 	return withAttemptCounter(ctx, &o.attemptCounter)
 }
@@ -224,33 +267,28 @@ func (o *operation) end(err error, bytes int64, extra ...attribute.KeyValue) {
 			o.span.SetStatus(codes.Error, err.Error())
 		}
 	}
-	// Only the duration histogram is recorded with the span's context, so that its exemplars
-	// link latency to traces; with the SDK's default trace-based exemplar filter, every other
-	// measurement made with that context would capture an exemplar too, for a few hundred
-	// nanoseconds each and nothing a dashboard uses.
+	// The duration is recorded with the span's context, so that its exemplars link latency to
+	// traces; the other metrics are counts read at collection (see counts), with no exemplar.
 	oc := outcomeIndex(outcome)
 	in.duration.Record(o.ctx, d.Seconds(), oi.recordByOutcome[oc]...)
-	in.operations.Add(noExemplar, 1, oi.addByOutcome[oc]...)
-	in.inflight.Add(noExemplar, -1, oi.opOnly...)
+	c := in.counts
 	if r := o.retries.Load(); r > 0 {
-		in.retries.Add(noExemplar, r, oi.opOnly...)
+		c.retries[o.op].Add(r)
 	}
 	if bytes > 0 {
 		switch o.op {
 		case opPut:
-			in.bytes.Add(noExemplar, bytes, in.upload...)
+			c.upload.Add(bytes)
 		case opGet, opGetRange:
-			in.bytes.Add(noExemplar, bytes, in.download...)
+			c.download.Add(bytes)
 		}
 	}
+	c.ended[o.op][oc].Add(1) // last: inflight drops once the rest is counted
 	if in.stats != nil {
 		in.stats.Record(ops[o.op], outcome, d, bytes)
 	}
 	o.span.End()
 }
-
-// noExemplar is the context for measurements that should carry no exemplar: it holds no span.
-var noExemplar = context.Background()
 
 func keyAttr(key string) attribute.KeyValue { return semconv.AWSS3KeyKey.String(key) }
 

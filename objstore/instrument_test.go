@@ -537,3 +537,41 @@ func TestInstrumentGetReadError(t *testing.T) {
 			s.Status.Code, a["error.type"].AsString(), a["objstore.bytes"].AsInt64())
 	}
 }
+
+// After Close, the observable metrics still report the final counts, and two instrumented
+// buckets of the same name on one MeterProvider add up.
+func TestInstrumentMetricsAfterClose(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	defer mp.Shutdown(context.Background())
+	ctx := context.Background()
+	for range 2 {
+		b := objstore.Instrument(membucket.New(), objstore.WithMeterProvider(mp), objstore.WithBucketName("reports"))
+		if err := b.Put(ctx, "k", strings.NewReader("abc"), 3); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(ctx, &rm); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if sum, ok := m.Data.(metricdata.Sum[int64]); ok {
+				for _, dp := range sum.DataPoints {
+					got[m.Name] += dp.Value
+				}
+			}
+		}
+	}
+	want := map[string]int64{objstore.MetricOperations: 2, objstore.MetricBytes: 6, objstore.MetricInflight: 0}
+	for name, v := range want {
+		if got[name] != v {
+			t.Errorf("%s = %d after Close, want %d (all: %v)", name, got[name], v, got)
+		}
+	}
+}
