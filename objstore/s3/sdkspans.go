@@ -75,13 +75,10 @@ func (t *callTracer) StartSpan(ctx context.Context, name string, opts ...tracing
 	if !kept(name) {
 		return ctx, nopSpan
 	}
-	// The SDK's lineage of spans rides on the context beside OTel's; a span of ours on it is the
-	// parent, in case the context's OTel span is not the same (smithyoteltracing does the same).
-	if parent, ok := tracing.GetSpan(ctx); ok {
-		if p, ok := parent.(*span); ok && trace.SpanFromContext(ctx) != p.otel {
-			ctx = trace.ContextWithSpan(ctx, p.otel)
-		}
-	}
+	// The parent is the OTel span on ctx. (smithyoteltracing looks it up in the SDK's span
+	// lineage, which it keeps beside OTel's context; here the two cannot differ: the spans of
+	// this tracer enter the lineage together with their OTel span, and the lineage has no other
+	// writer, since the SDK starts every span through its operation's tracer, this one.)
 	var o tracing.SpanOptions
 	for _, opt := range opts {
 		opt(&o)
