@@ -25,6 +25,7 @@ import (
 	"gocloud.dev/blob/s3blob"
 
 	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/exporters/spanbatch"
 	"github.com/esper-platform/obskit/objstore"
 	obskits3 "github.com/esper-platform/obskit/objstore/s3"
 )
@@ -183,10 +184,24 @@ func ObskitConfig(srv Server) obskits3.Config {
 	return cfg
 }
 
-func openObskit(ctx context.Context, srv Server, opts Options) (*Client, error) {
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discardSpans{}))
+// ObskitProviders returns the tracer and meter providers obskit runs with, as telemetry.Setup
+// builds them: spans batched by exporters/spanbatch (to an exporter that drops them), metrics
+// through a MeterProvider read by the returned manual reader. Shut both providers down.
+func ObskitProviders() (*sdktrace.TracerProvider, *sdkmetric.MeterProvider, *sdkmetric.ManualReader, error) {
 	reader := sdkmetric.NewManualReader()
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	bsp, err := spanbatch.New(discardSpans{}, spanbatch.WithMeterProvider(mp))
+	if err != nil {
+		return nil, nil, nil, errors.Join(err, mp.Shutdown(context.Background()))
+	}
+	return sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(bsp)), mp, reader, nil
+}
+
+func openObskit(ctx context.Context, srv Server, opts Options) (*Client, error) {
+	tp, mp, reader, err := ObskitProviders()
+	if err != nil {
+		return nil, err
+	}
 	bopts := []obskits3.Option{obskits3.WithTracerProvider(tp), obskits3.WithMeterProvider(mp)}
 	if opts.PartSize > 0 {
 		bopts = append(bopts, obskits3.WithPartSize(opts.PartSize))

@@ -8,8 +8,9 @@
 // benchmarks and in the obskit-bench runner). Each peer runs with its own defaults, except that
 // the bare SDK's PutObject and transfer manager send the same CRC32C checksum as obskit, so that
 // the comparison with obskit is on equal work. obskit runs as a service runs it: instrumented
-// (spans through a real BatchSpanProcessor with a discarding exporter, metrics through a
-// MeterProvider with a manual reader).
+// with the providers of [ObskitProviders], as telemetry.Setup builds them (spans batched by
+// exporters/spanbatch to a discarding exporter, metrics through a MeterProvider with a manual
+// reader).
 //
 // # Configuration
 //

@@ -18,8 +18,6 @@ import (
 	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/esper-platform/obskit/bench/s3bench"
 	obskits3 "github.com/esper-platform/obskit/objstore/s3"
@@ -216,19 +214,16 @@ func runS3Large(ctx context.Context, srv s3bench.Server, sc scale, p *progress) 
 	return rows, nil
 }
 
-// discardSpans drops spans.
-type discardSpans struct{}
-
-func (discardSpans) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
-func (discardSpans) Shutdown(context.Context) error                             { return nil }
-
 // runS3Overhead measures the client-side CPU time of a 1 KiB Put on the calling thread with
-// the HTTP transport answering at once: the bare SDK PutObject (CRC32C) against obskit with a
-// real BatchSpanProcessor and MeterProvider, one of each per iteration in alternating order.
+// the HTTP transport answering at once: the bare SDK PutObject (CRC32C) against obskit with the
+// providers telemetry.Setup builds (spans batched by exporters/spanbatch, a real MeterProvider),
+// one of each per iteration in alternating order.
 func runS3Overhead(ctx context.Context, sc scale, p *progress) (*S3Overhead, error) {
 	client := s3bench.NewMemoryClient()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discardSpans{}))
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	tp, mp, _, err := s3bench.ObskitProviders()
+	if err != nil {
+		return nil, err
+	}
 	defer tp.Shutdown(context.WithoutCancel(ctx))
 	defer mp.Shutdown(context.WithoutCancel(ctx))
 	bk, err := obskits3.NewFromClient(client, "bench", obskits3.WithTracerProvider(tp), obskits3.WithMeterProvider(mp))
