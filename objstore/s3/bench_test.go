@@ -259,34 +259,48 @@ func BenchmarkPutLocal(b *testing.B) {
 	})
 	// One of each per iteration, in alternating order. latency-ratio is the ratio of the total
 	// latencies, median-ratio that of the median latencies (the runs of a shared machine have
-	// outliers that weigh on totals). obskit_uninstrumented (obskit's client, no spans or
-	// metrics) tells the client's settings apart from the instrumentation.
+	// outliers that weigh on totals), cpu-overhead-ns the difference in CPU time of the calling
+	// thread per Put. obskit_uninstrumented (obskit's client, no spans or metrics) tells the
+	// client's settings apart from the instrumentation; no_sdk_spans and noop_providers split the
+	// instrumentation's cost as in BenchmarkPutOverhead.
 	for _, v := range []struct {
 		name string
 		put  func()
-	}{{"obskit_vs_sdk", obskitPut}, {"obskit_uninstrumented_vs_sdk", putWith(bareObskit)}} {
+	}{{"obskit_vs_sdk", obskitPut}, {"obskit_uninstrumented_vs_sdk", putWith(bareObskit)},
+		{"obskit_no_sdk_spans_vs_sdk", putWith(openVersity(b, srv, "", s3.WithTracerProvider(tp), s3.WithMeterProvider(mp), s3.WithSDKSpans(false)))},
+		{"obskit_noop_providers_vs_sdk", putWith(openVersity(b, srv, "", s3.WithTracerProvider(tracenoop.NewTracerProvider()), s3.WithMeterProvider(metricnoop.NewMeterProvider())))},
+	} {
 		b.Run(v.name, func(b *testing.B) {
 			var sdkTimes, obskitTimes []time.Duration
+			var cs, co int64
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
 			i := 0
 			for b.Loop() {
 				first, second := sdkPut, v.put
 				if i%2 == 1 {
 					first, second = v.put, sdkPut
 				}
+				c0 := threadCPU()
 				t0 := time.Now()
 				first()
 				t1 := time.Now()
+				c1 := threadCPU()
 				second()
 				t2 := time.Now()
+				c2 := threadCPU()
 				if i%2 == 0 {
+					cs, co = cs+c1-c0, co+c2-c1
 					sdkTimes, obskitTimes = append(sdkTimes, t1.Sub(t0)), append(obskitTimes, t2.Sub(t1))
 				} else {
+					co, cs = co+c1-c0, cs+c2-c1
 					obskitTimes, sdkTimes = append(obskitTimes, t1.Sub(t0)), append(sdkTimes, t2.Sub(t1))
 				}
 				i++
 			}
 			b.ReportMetric(float64(sum(obskitTimes))/float64(sum(sdkTimes)), "latency-ratio")
 			b.ReportMetric(float64(median(obskitTimes))/float64(median(sdkTimes)), "median-ratio")
+			b.ReportMetric(float64(co-cs)/float64(i), "cpu-overhead-ns")
 		})
 	}
 }
