@@ -118,6 +118,13 @@ func TestEverySpanExportedInBatches(t *testing.T) {
 	for range 8 {
 		wg.Go(func() { endSpans(tp, 2500) })
 	}
+	wg.Go(func() { // flushes racing with the spans
+		for range 20 {
+			if err := p.ForceFlush(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}
+	})
 	wg.Wait()
 	if err := tp.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)

@@ -64,14 +64,17 @@ func (okTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
-func memClient() *awss3.Client {
+func memClient() *awss3.Client { return transportClient(okTransport{}) }
+
+// transportClient returns an S3 client whose requests go to rt, without a network.
+func transportClient(rt http.RoundTripper, configure ...func(*awss3.Options)) *awss3.Client {
 	return awss3.New(awss3.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String("http://127.0.0.1:1"),
 		UsePathStyle: true,
 		Credentials:  credentials.NewStaticCredentialsProvider("AKBENCH", "secret", ""),
-		HTTPClient:   &http.Client{Transport: okTransport{}},
-	})
+		HTTPClient:   &http.Client{Transport: rt},
+	}, configure...)
 }
 
 // discardExporter drops spans, so the benchmark measures recording and batching only.

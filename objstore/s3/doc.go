@@ -79,11 +79,15 @@
 // objstore.attempts and objstore.retries: each HTTP attempt the SDK makes is reported, retries
 // included, and for a multipart upload the attempts of every part add up.
 //
-// Beneath each objstore span, the SDK's own spans are recorded through smithy-go's OpenTelemetry
-// adapter (smithyoteltracing) with the same tracer provider: one per S3 call ("S3.PutObject",
+// Beneath each objstore span, the SDK's own spans (its native tracing, smithy-go's tracing
+// interface) are recorded with the same tracer provider: one per S3 call ("S3.PutObject",
 // "S3.UploadPart", …, kind client, with rpc.system, rpc.service and rpc.method) and one per
-// attempt ("Attempt", with operation.attempt). The SDK's spans for its internal steps
-// (serializing, signing, resolving endpoints) are left out. [WithSDKSpans](false) drops the SDK's
+// attempt ("Attempt", with operation.attempt and aws.request_id). The SDK's spans for its
+// internal steps (serializing, signing, resolving endpoints) are left out. The adapter is
+// obskit's own: it records what smithy-go's smithyoteltracing records (names, kinds,
+// attributes, statuses, nesting; TestSDKSpansAsSmithyAdapter compares the two), with one
+// SetAttributes call per span instead of one per property, and nothing at all for a span that is
+// not sampled. [WithSDKSpans](false) drops the SDK's
 // spans and keeps the objstore ones. The SDK's own metrics are not recorded. The providers default
 // to the OTel globals; this package never sets them.
 //

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go/tracing/smithyoteltracing"
@@ -44,13 +43,7 @@ func (answerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func answerClient(configure ...func(*awss3.Options)) *awss3.Client {
-	return awss3.New(awss3.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String("http://127.0.0.1:1"),
-		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider("AKTEST", "secret", ""),
-		HTTPClient:   &http.Client{Transport: answerTransport{}},
-	}, configure...)
+	return transportClient(answerTransport{}, configure...)
 }
 
 // sdkSpan is what a reader of a trace sees of one SDK span.
