@@ -29,6 +29,7 @@ type Processor struct {
 	queue  []sdktrace.ReadOnlySpan // spans waiting, at most cfg.maxQueue
 	spare  []sdktrace.ReadOnlySpan // the other buffer, while the goroutine is not exporting it
 	closed bool
+	woken  bool  // the goroutine was signalled for a full batch and has not taken the queue yet
 	stats  Stats // counters, written under mu
 
 	full     chan struct{}  // a batch is full; capacity 1
@@ -112,16 +113,19 @@ func (p *Processor) OnEnd(s sdktrace.ReadOnlySpan) {
 		p.queue = append(p.queue, s)
 		n := len(p.queue)
 		if n == p.cfg.maxBatch {
+			p.woken = true
 			select {
 			case p.full <- struct{}{}:
 			default:
 			}
 		}
+		yield := p.woken && n >= p.cfg.maxQueue/2
 		p.mu.Unlock()
-		if n > p.cfg.maxBatch && n >= p.cfg.maxQueue/2 {
-			// The export goroutine was woken but has not taken the queue: it is waiting for a
-			// processor that goroutines ending spans keep busy. Yield this one rather than
-			// fill the queue and drop spans.
+		if yield {
+			// The export goroutine was woken for a full batch but has not taken the queue: it
+			// is runnable, waiting for a processor that goroutines ending spans keep busy.
+			// Yield this one rather than fill the queue and drop spans. (While the goroutine
+			// is exporting, e.g. to a slow endpoint, woken is false and nothing yields.)
 			runtime.Gosched()
 		}
 		return
@@ -222,6 +226,7 @@ func (p *Processor) exportQueued(ctx context.Context) bool {
 	p.mu.Lock()
 	spans := p.queue
 	p.queue, p.spare = p.spare, nil
+	p.woken = false
 	p.mu.Unlock()
 
 	ok := true
