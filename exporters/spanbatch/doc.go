@@ -21,15 +21,18 @@
 // appends the span to a slice under a mutex and signals the goroutine once
 // per full batch (512 spans by default); otherwise the goroutine wakes on its
 // timer. BenchmarkSpan (bench_test.go) starts and ends one span with four
-// attributes: about 1.2 µs with this processor, 2.1 µs with the SDK's, 0.9 µs
-// with no processor at all.
+// attributes; in two runs of 3–6 counts on a shared machine: 1.1–1.7 µs with
+// this processor, 1.7–3.5 µs with the SDK's, 0.9–1.8 µs with no processor at
+// all (the span alone), so the processor's own share is a few hundred
+// nanoseconds. Both allocate the same (8 allocations, 1,528 B per span).
 //
 // When the goroutine is woken for a full batch but has not yet taken the
 // queue (the goroutines ending spans keep every processor busy), a goroutine
 // that ends a span with the queue more than half full yields its processor
 // (runtime.Gosched) once, so that the export goroutine runs before the queue
-// fills. In BenchmarkSpan's parallel loop that ends nothing but spans, this
-// keeps 100% of the spans, where the SDK's batcher drops about 9%.
+// fills. In BenchmarkSpan's loops, which end nothing but spans, this keeps
+// 99.4–100% of the spans (delivered-%), where the SDK's batcher, with the same
+// queue size, delivered 90–99% serially and 81–91% in parallel.
 //
 // # Configuration
 //
