@@ -74,7 +74,7 @@ func sdkSpansOf(spans tracetest.SpanStubs) []sdkSpan {
 		}
 		var attrs []string
 		for _, kv := range s.Attributes {
-			attrs = append(attrs, string(kv.Key)+"="+kv.Value.Emit())
+			attrs = append(attrs, string(kv.Key)+"="+kv.Value.String())
 		}
 		slices.Sort(attrs)
 		out = append(out, sdkSpan{
