@@ -13,19 +13,25 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/esper-platform/obskit/exporters/spanbatch"
 	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/membucket"
 )
 
 // benchBuckets are the peers compared in one run: the bare memory bucket, and the same bucket
 // behind Instrument with no-op providers, with one real SDK and the other no-op, with both real
-// SDKs (BatchSpanProcessor, metric SDK with a reader), and with the SDKs plus Stats.
+// SDKs (spans batched by exporters/spanbatch as telemetry.Setup does, metric SDK with a reader),
+// and with the SDKs plus Stats.
 func benchBuckets(b *testing.B) []struct {
 	name   string
 	bucket objstore.Bucket
 } {
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(tracetest.NewNoopExporter()))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	bsp, err := spanbatch.New(tracetest.NewNoopExporter(), spanbatch.WithMeterProvider(mp))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(bsp))
 	b.Cleanup(func() { tp.Shutdown(context.Background()); mp.Shutdown(context.Background()) })
 	sdk := []objstore.InstrumentOption{objstore.WithTracerProvider(tp), objstore.WithMeterProvider(mp), objstore.WithBucketName("bench")}
 	return []struct {

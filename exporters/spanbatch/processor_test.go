@@ -301,14 +301,15 @@ func TestMetrics(t *testing.T) {
 	reader := sdkmetric.NewManualReader()
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
 	defer mp.Shutdown(context.Background())
-	exp := &recExporter{}
+	exp := &recExporter{gate: make(chan struct{})}
 	p, tp := newProcessor(t, exp, spanbatch.WithMeterProvider(mp), spanbatch.WithMaxQueueSize(4), spanbatch.WithScheduleDelay(time.Hour))
+	endSpans(tp, 4) // a full batch: the goroutine takes it and blocks in the exporter
+	waitFor(t, "the first export to start", func() bool { return queueTaken(p) })
 	endSpans(tp, 6) // 4 queued, 2 dropped
+	close(exp.gate)
 	if err := tp.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	endSpans(tp, 1) // dropped: shut down
-	_ = p
 
 	// Collected after Shutdown: the final counts.
 	var rm metricdata.ResourceMetrics
@@ -330,8 +331,8 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 	want := map[string]int64{
-		"obskit.trace.spans.ended":                 6,
-		"obskit.trace.spans.exported":              4,
+		"obskit.trace.spans.ended":                 10,
+		"obskit.trace.spans.exported":              8,
 		"obskit.trace.spans.dropped/queue_full":    2,
 		"obskit.trace.spans.dropped/export_failed": 0,
 		"obskit.trace.spans.dropped/shutdown":      0,
