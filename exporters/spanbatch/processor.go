@@ -123,9 +123,12 @@ func (p *Processor) OnEnd(s sdktrace.ReadOnlySpan) {
 		p.mu.Unlock()
 		if yield {
 			// The export goroutine was woken for a full batch but has not taken the queue: it
-			// is runnable, waiting for a processor that goroutines ending spans keep busy.
-			// Yield this one rather than fill the queue and drop spans. (While the goroutine
-			// is exporting, e.g. to a slow endpoint, woken is false and nothing yields.)
+			// is runnable (or still busy with the previous batch), waiting for a processor
+			// that goroutines ending spans keep busy. Yield this one rather than fill the
+			// queue and drop spans. With an exporter slower than the spans come, this costs
+			// a yield per span between half and full queue, then spans are dropped as with
+			// the SDK's batcher. (Not yielding while the goroutine exports delivered fewer
+			// spans in BenchmarkSpan: 98.7% against 99.4–100%.)
 			runtime.Gosched()
 		}
 		return
