@@ -21,7 +21,7 @@
 // appends the span to a slice under a mutex and signals the goroutine once
 // per full batch (512 spans by default); otherwise the goroutine wakes on its
 // timer. BenchmarkSpan (bench_test.go) starts and ends one span with four
-// attributes; in two runs of 3–6 counts on a shared machine: 1.1–1.7 µs with
+// attributes; in three runs of 2–6 counts on a shared machine: 1.1–1.7 µs with
 // this processor, 1.5–3.5 µs with the SDK's, 0.9–1.8 µs with no processor at
 // all (the span alone), so the processor's own share is a few hundred
 // nanoseconds. Both allocate the same (8 allocations, 1,528 B per span).
