@@ -59,7 +59,7 @@
 // Spans are batched by obskit's span processor, exporters/spanbatch, with the OTEL_BSP_*
 // settings, in place of the SDK's BatchSpanProcessor: the same queue bound, batch size,
 // schedule delay and export timeout, but ending a span does not wake the export goroutine
-// (the SDK's costs a futex wake-up per span: about 1 µs more per span, 10–14 µs per S3 Put
+// (the SDK's costs a futex wake-up per span: about 1 µs more per span, 9–14 µs per S3 Put
 // of three spans on the 2-core machine obskit is measured on). Its metrics
 // (obskit.trace.spans.{ended,exported,dropped}, obskit.trace.export.failures,
 // obskit.trace.queue.spans) go to the MeterProvider that Setup builds, so dropped spans are

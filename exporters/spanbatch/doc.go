@@ -17,7 +17,7 @@
 // futex call on the path of the code that ends the span, and a processor the
 // goroutine takes from the application for every span. On the 2-core machine
 // obskit is developed on, with an S3 Put that ends three spans, that is about
-// 10–14 µs of CPU per Put (BenchmarkPutOverhead in objstore/s3). [Processor]
+// 9–14 µs of CPU per Put (BenchmarkPutOverhead in objstore/s3). [Processor]
 // appends the span to a slice under a mutex and signals the goroutine once
 // per full batch (512 spans by default); otherwise the goroutine wakes on its
 // timer. BenchmarkSpan (bench_test.go) starts and ends one span with four
