@@ -86,9 +86,9 @@
 // internal steps (serializing, signing, resolving endpoints) are left out. The adapter is
 // obskit's own: it records what smithy-go's smithyoteltracing records (names, kinds,
 // attributes, statuses, nesting; TestSDKSpansAsSmithyAdapter compares the two), with one
-// SetAttributes call per span instead of one per property, and nothing at all for a span that is
-// not sampled. [WithSDKSpans](false) drops the SDK's
-// spans and keeps the objstore ones. The SDK's own metrics are not recorded. The providers default
+// SetAttributes call for the properties a span starts with instead of one per property, and
+// nothing at all for a span that is not sampled. [WithSDKSpans](false) drops the SDK's spans
+// and keeps the objstore ones. The SDK's own metrics are not recorded. The providers default
 // to the OTel globals; this package never sets them.
 //
 // # Shutdown

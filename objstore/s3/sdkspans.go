@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/aws/smithy-go/tracing"
@@ -20,10 +19,10 @@ import (
 // per attempt) are not started, which keeps the cost of tracing a call to two spans.
 //
 // It does what smithy-go's own adapter (smithyoteltracing) does, with the same span names, kinds,
-// attributes and statuses, at a lower cost per span: the SDK's span properties are set in one
-// SetAttributes call instead of one call each, and a span that is not recording (sampled out, or
-// a no-op provider) costs the SDK nothing more: its properties are not converted and it does
-// not enter the SDK's span lineage.
+// attributes and statuses, at a lower cost per span: the properties the SDK gives at a span's
+// start are set in one SetAttributes call instead of one call each, and a span that is not
+// recording (sampled out, or a no-op provider) costs the SDK nothing more: its properties are
+// not converted and it does not enter the SDK's span lineage.
 func sdkTracerProvider(tp trace.TracerProvider) tracing.TracerProvider {
 	return &callSpans{otel: tp}
 }
@@ -97,16 +96,10 @@ func (t *callTracer) StartSpan(ctx context.Context, name string, opts ...tracing
 	return tracing.WithSpan(ctx, ours), ours
 }
 
-// span is a recording OTel span seen through smithy-go's tracing.Span. The properties the SDK
-// sets one at a time while the span is open (error, aws.request_id, the peer address of a new
-// connection, …) are gathered and set on the OTel span in one call at End.
+// span is a recording OTel span seen through smithy-go's tracing.Span.
 type span struct {
 	otel trace.Span
 	name string
-
-	mu      sync.Mutex // the SDK may set properties from the goroutines of a dial
-	pending []attribute.KeyValue
-	buf     [6]attribute.KeyValue // pending's first backing array
 }
 
 func (s *span) Name() string { return s.name }
@@ -133,26 +126,9 @@ func (s *span) SetStatus(status tracing.SpanStatus) {
 	}
 }
 
-func (s *span) SetProperty(k, v any) {
-	a := kv(k, v)
-	s.mu.Lock()
-	if s.pending == nil {
-		s.pending = s.buf[:0]
-	}
-	s.pending = append(s.pending, a)
-	s.mu.Unlock()
-}
+func (s *span) SetProperty(k, v any) { s.otel.SetAttributes(kv(k, v)) }
 
-func (s *span) End() {
-	s.mu.Lock()
-	pending := s.pending
-	s.pending = nil
-	s.mu.Unlock()
-	if len(pending) > 0 {
-		s.otel.SetAttributes(pending...)
-	}
-	s.otel.End()
-}
+func (s *span) End() { s.otel.End() }
 
 func spanKind(k tracing.SpanKind) trace.SpanKind {
 	switch k {
