@@ -29,9 +29,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"golang.org/x/sys/unix"
 
 	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/internal/cpuclock"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/objstore/s3"
 	"github.com/esper-platform/obskit/telemetry"
@@ -172,41 +172,12 @@ func BenchmarkPutOverhead(b *testing.B) {
 		// CPU time of the benchmark's thread (CLOCK_THREAD_CPUTIME_ID), so that the load of a
 		// shared machine weighs on neither: overhead-cpu-ns/op is obskit minus sdk.
 		b.Run(v.name+"_vs_sdk", func(b *testing.B) {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			var sdkTime, obskitTime int64
-			i := 0
-			for b.Loop() {
-				first, second := sdkPut, put
-				if i%2 == 1 {
-					first, second = put, sdkPut
-				}
-				t0 := threadCPU()
-				first()
-				t1 := threadCPU()
-				second()
-				t2 := threadCPU()
-				if i%2 == 0 {
-					sdkTime, obskitTime = sdkTime+t1-t0, obskitTime+t2-t1
-				} else {
-					obskitTime, sdkTime = obskitTime+t1-t0, sdkTime+t2-t1
-				}
-				i++
-			}
-			b.ReportMetric(float64(sdkTime)/float64(i), "sdk-cpu-ns/op")
-			b.ReportMetric(float64(obskitTime)/float64(i), "obskit-cpu-ns/op")
-			b.ReportMetric(float64(obskitTime-sdkTime)/float64(i), "overhead-cpu-ns/op")
+			sdkNs, obskitNs := cpuclock.Pair(b, sdkPut, put)
+			b.ReportMetric(sdkNs, "sdk-cpu-ns/op")
+			b.ReportMetric(obskitNs, "obskit-cpu-ns/op")
+			b.ReportMetric(obskitNs-sdkNs, "overhead-cpu-ns/op")
 		})
 	}
-}
-
-// threadCPU returns the CPU time of the calling OS thread in nanoseconds.
-func threadCPU() int64 {
-	var ts unix.Timespec
-	if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
-		panic(err)
-	}
-	return ts.Nano()
 }
 
 // BenchmarkPutLocal puts 1 KiB objects to versitygw on loopback with the bare SDK PutObject and
@@ -284,14 +255,14 @@ func BenchmarkPutLocal(b *testing.B) {
 				if i%2 == 1 {
 					first, second = v.put, sdkPut
 				}
-				c0 := threadCPU()
+				c0 := cpuclock.ThreadNanos()
 				t0 := time.Now()
 				first()
 				t1 := time.Now()
-				c1 := threadCPU()
+				c1 := cpuclock.ThreadNanos()
 				second()
 				t2 := time.Now()
-				c2 := threadCPU()
+				c2 := cpuclock.ThreadNanos()
 				if i%2 == 0 {
 					cs, co = cs+c1-c0, co+c2-c1
 					sdkTimes, obskitTimes = append(sdkTimes, t1.Sub(t0)), append(obskitTimes, t2.Sub(t1))

@@ -59,7 +59,8 @@ func syntheticResults(logRatio, faultRate float64) *Results {
 		{Library: s3bench.SDKTransferManager, Size: 1 << 30, Puts: 2, MBps: 200, PeakHeapMiB: 60},
 		{Library: s3bench.Obskit, Size: 1 << 30, Puts: 2, MBps: 198, PeakHeapMiB: 70},
 	}
-	r.S3Overhead = &S3Overhead{Puts: 1000, SDKCPUNs: 30_000, ObskitCPUNs: 33_000, OverheadNs: 3000, SDKAllocs: 400, ObskitAllocs: 430}
+	r.S3Overhead = &S3Overhead{Puts: 1000, SDKCPUNs: 30_000, ObskitCPUNs: 33_000, OverheadNs: 3000, SDKAllocs: 400, ObskitAllocs: 430,
+		OtelawsCPUNs: 37_000, OtelawsOverheadNs: 7000, OtelawsAllocs: 460}
 	for _, level := range faultLevels {
 		r.Faults = append(r.Faults,
 			FaultRow{Library: s3bench.Obskit, Level: level.name, Uploads: 1000, Succeeded: int(1000 * faultRate), Verified: int(1000 * faultRate), SuccessRate: faultRate, P50Ms: 10, P95Ms: 100, P99Ms: 2000, Retries: 50},
@@ -168,7 +169,7 @@ func TestReportFigures(t *testing.T) {
 		contains  []string
 	}{
 		{"all met", 1.2, 1, map[string]string{"L1": StatusPass, "L4": StatusPass, "L5": StatusPass, "S1": StatusPass, "S4": StatusPass, "S6-mild": StatusPass, "S6-harsh": StatusPass, "K1": StatusPass},
-			[]string{"| L1 | #4 |", "1.20× (1.2 µs)", "slog JSON 1 µs", "4.00× (400k/s)", "stock 100k/s", "3 µs (obskit 33 µs, 430 allocs)", "99% (198 MB/s)", "100.0% of 1000, 1000 verified", "✅ pass"}},
+			[]string{"| L1 | #4 |", "1.20× (1.2 µs)", "slog JSON 1 µs", "4.00× (400k/s)", "stock 100k/s", "3 µs (obskit 33 µs, 430 allocs)", "otelaws (one span per call, same providers) adds 7 µs", "| SDK + otelaws | 37 µs | 7 µs | 460 |", "99% (198 MB/s)", "100.0% of 1000, 1000 verified", "✅ pass"}},
 		{"slow logging, lost uploads", 1.7, 0.99, map[string]string{"L1": StatusFail, "S6-mild": StatusFail, "S6-harsh": StatusFail},
 			[]string{"1.70× (1.7 µs)", "99.00% of 1000, 990 verified", "❌ fail"}},
 	}

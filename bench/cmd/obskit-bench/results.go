@@ -110,15 +110,19 @@ type S3LargeRow struct {
 }
 
 // S3Overhead is the client-side cost of obskit's instrumentation per Put, with the SDK's HTTP
-// transport replaced by one that answers at once.
+// transport replaced by one that answers at once, and that of otelaws for reference.
 type S3Overhead struct {
 	Puts int `json:"puts"`
-	// SDKCPUNs and ObskitCPUNs are the calling thread's CPU time per Put.
+	// SDKCPUNs, ObskitCPUNs and OtelawsCPUNs are the calling thread's CPU time per Put.
 	SDKCPUNs     float64 `json:"sdk_cpu_ns"`
 	ObskitCPUNs  float64 `json:"obskit_cpu_ns"`
-	OverheadNs   float64 `json:"overhead_ns"`
-	SDKAllocs    float64 `json:"sdk_allocs"`
-	ObskitAllocs float64 `json:"obskit_allocs"`
+	OtelawsCPUNs float64 `json:"otelaws_cpu_ns,omitempty"`
+	// OverheadNs and OtelawsOverheadNs are the differences with SDKCPUNs.
+	OverheadNs        float64 `json:"overhead_ns"`
+	OtelawsOverheadNs float64 `json:"otelaws_overhead_ns,omitempty"`
+	SDKAllocs         float64 `json:"sdk_allocs"`
+	ObskitAllocs      float64 `json:"obskit_allocs"`
+	OtelawsAllocs     float64 `json:"otelaws_allocs,omitempty"`
 }
 
 // FaultRow is one library's concurrent uploads through the fault proxy at one fault level.

@@ -215,56 +215,61 @@ func runS3Large(ctx context.Context, srv s3bench.Server, sc scale, p *progress) 
 }
 
 // runS3Overhead measures the client-side CPU time of a 1 KiB Put on the calling thread with
-// the HTTP transport answering at once: the bare SDK PutObject (CRC32C) against obskit with the
-// providers telemetry.Setup builds (spans batched by exporters/spanbatch, a real MeterProvider),
-// one of each per iteration in alternating order.
+// the HTTP transport answering at once: the bare SDK PutObject (CRC32C), obskit with the
+// providers telemetry.Setup builds (spans batched by exporters/spanbatch, a real MeterProvider)
+// and, for reference, the SDK instrumented by otelaws on the same TracerProvider; blocks of each
+// in turn, the order rotating from block to block.
 func runS3Overhead(ctx context.Context, sc scale, p *progress) (*S3Overhead, error) {
-	client := s3bench.NewMemoryClient()
 	tp, mp, _, err := s3bench.ObskitProviders()
 	if err != nil {
 		return nil, err
 	}
 	defer tp.Shutdown(context.WithoutCancel(ctx))
 	defer mp.Shutdown(context.WithoutCancel(ctx))
-	bk, err := obskits3.NewFromClient(client, "bench", obskits3.WithTracerProvider(tp), obskits3.WithMeterProvider(mp))
+	bk, err := obskits3.NewFromClient(s3bench.NewMemoryClient(), "bench", obskits3.WithTracerProvider(tp), obskits3.WithMeterProvider(mp))
 	if err != nil {
 		return nil, err
 	}
 	defer bk.Close()
 	data := s3bench.Pattern(1 << 10)
-	sdkPut := func() error {
-		_, err := client.PutObject(ctx, &awss3.PutObjectInput{
-			Bucket: aws.String("bench"), Key: aws.String("a/key"),
-			Body: bytes.NewReader(data), ContentLength: aws.Int64(int64(len(data))),
-			ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c,
-		})
-		return err
+	putObject := func(client *awss3.Client) func() error {
+		return func() error {
+			_, err := client.PutObject(ctx, &awss3.PutObjectInput{
+				Bucket: aws.String("bench"), Key: aws.String("a/key"),
+				Body: bytes.NewReader(data), ContentLength: aws.Int64(int64(len(data))),
+				ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c,
+			})
+			return err
+		}
 	}
-	obskitPut := func() error { return bk.Put(ctx, "a/key", bytes.NewReader(data), int64(len(data))) }
+	// sdk, obskit, otelaws
+	puts := []func() error{
+		putObject(s3bench.NewMemoryClient()),
+		func() error { return bk.Put(ctx, "a/key", bytes.NewReader(data), int64(len(data))) },
+		putObject(s3bench.NewOtelawsMemoryClient(tp)),
+	}
 	for range 200 { // warm up
-		if err := errorsJoin(sdkPut(), obskitPut()); err != nil {
-			return nil, err
+		for _, put := range puts {
+			if err := put(); err != nil {
+				return nil, err
+			}
 		}
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	var cpu [2]int64
-	var allocs [2]uint64
+	var cpu [3]int64
+	var allocs [3]uint64
 	var ms runtime.MemStats
 	const block = 100
 	blocks := max(sc.OverheadPuts/block, 1)
 	for i := range blocks {
-		for j := range 2 {
-			k := (i + j) % 2
-			put := sdkPut
-			if k == 1 {
-				put = obskitPut
-			}
+		for j := range puts {
+			k := (i + j) % len(puts)
 			runtime.ReadMemStats(&ms)
 			m0 := ms.Mallocs
 			t0 := threadCPU()
 			for range block {
-				if err := put(); err != nil {
+				if err := puts[k](); err != nil {
 					return nil, err
 				}
 			}
@@ -276,10 +281,11 @@ func runS3Overhead(ctx context.Context, sc scale, p *progress) (*S3Overhead, err
 	}
 	n := float64(blocks * block)
 	o := &S3Overhead{
-		Puts: blocks * block, SDKCPUNs: float64(cpu[0]) / n, ObskitCPUNs: float64(cpu[1]) / n,
-		SDKAllocs: float64(allocs[0]) / n, ObskitAllocs: float64(allocs[1]) / n,
+		Puts: blocks * block, SDKCPUNs: float64(cpu[0]) / n, ObskitCPUNs: float64(cpu[1]) / n, OtelawsCPUNs: float64(cpu[2]) / n,
+		SDKAllocs: float64(allocs[0]) / n, ObskitAllocs: float64(allocs[1]) / n, OtelawsAllocs: float64(allocs[2]) / n,
 	}
 	o.OverheadNs = o.ObskitCPUNs - o.SDKCPUNs
+	o.OtelawsOverheadNs = o.OtelawsCPUNs - o.SDKCPUNs
 	return o, nil
 }
 
