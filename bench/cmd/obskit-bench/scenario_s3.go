@@ -289,12 +289,5 @@ func runS3Overhead(ctx context.Context, sc scale, p *progress) (*S3Overhead, err
 	return o, nil
 }
 
-func errorsJoin(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
-}
-
 // wallNanos is the wall clock in nanoseconds, where a thread's CPU time cannot be read.
 func wallNanos() int64 { return time.Now().UnixNano() }
