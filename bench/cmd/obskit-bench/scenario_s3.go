@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/esper-platform/obskit/bench/s3bench"
+	"github.com/esper-platform/obskit/internal/cpuclock"
 	obskits3 "github.com/esper-platform/obskit/objstore/s3"
 )
 
@@ -267,13 +268,13 @@ func runS3Overhead(ctx context.Context, sc scale, p *progress) (*S3Overhead, err
 			k := (i + j) % len(puts)
 			runtime.ReadMemStats(&ms)
 			m0 := ms.Mallocs
-			t0 := threadCPU()
+			t0 := cpuclock.ThreadNanos()
 			for range block {
 				if err := puts[k](); err != nil {
 					return nil, err
 				}
 			}
-			cpu[k] += threadCPU() - t0
+			cpu[k] += cpuclock.ThreadNanos() - t0
 			runtime.ReadMemStats(&ms)
 			allocs[k] += ms.Mallocs - m0
 		}
@@ -288,6 +289,3 @@ func runS3Overhead(ctx context.Context, sc scale, p *progress) (*S3Overhead, err
 	o.OtelawsOverheadNs = o.OtelawsCPUNs - o.SDKCPUNs
 	return o, nil
 }
-
-// wallNanos is the wall clock in nanoseconds, where a thread's CPU time cannot be read.
-func wallNanos() int64 { return time.Now().UnixNano() }
