@@ -34,7 +34,8 @@ func (dropSpans) Shutdown(context.Context) error                             { r
 // attribute set in as few calls as it allows: the cost of the spans themselves, which no
 // adapter goes under. obskit_adapter goes through obskit's adapter (sdkTracerProvider),
 // smithyoteltracing through smithy-go's. BenchmarkPutOverhead measures the same spans inside
-// real PutObject calls.
+// real PutObject calls. otel_api_sdk_batcher is otel_api with the OTel SDK's
+// BatchSpanProcessor instead of spanbatch: the floor of the three spans with the SDK's batcher.
 //
 //	go test -run '^$' -bench PutSpans -count 6 ./objstore/s3/
 func BenchmarkPutSpans(b *testing.B) {
@@ -53,6 +54,15 @@ func BenchmarkPutSpans(b *testing.B) {
 			}
 		})
 	}
+	sdkBatcher := sdktrace.NewTracerProvider(sdktrace.WithBatcher(dropSpans{}))
+	b.Cleanup(func() { _ = sdkBatcher.Shutdown(context.Background()) })
+	put := putSpans(sdkBatcher, "otel_api")
+	b.Run("otel_api_sdk_batcher", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			put()
+		}
+	})
 }
 
 var putSpanVariants = []string{"otel_api", "obskit_adapter", "smithyoteltracing"}
