@@ -69,8 +69,7 @@ func BenchmarkPutOverhead(b *testing.B) {
 		}
 	}
 	sdkPut := putObject(s3bench.NewMemoryClient())
-	// The bare SDK alone, the baseline of the variants' allocs/op (and of their instruction
-	// counts under callgrind; see the package documentation).
+	// The bare SDK alone: the baseline of the variants' allocs/op.
 	b.Run("sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

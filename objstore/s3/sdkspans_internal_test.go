@@ -45,8 +45,9 @@ func BenchmarkPutSpans(b *testing.B) {
 	}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(bsp))
 	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
-	for _, name := range putSpanVariants {
-		put := putSpans(tp, name)
+	sdkBatcher := sdktrace.NewTracerProvider(sdktrace.WithBatcher(dropSpans{}))
+	b.Cleanup(func() { _ = sdkBatcher.Shutdown(context.Background()) })
+	run := func(name string, put func()) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -54,15 +55,10 @@ func BenchmarkPutSpans(b *testing.B) {
 			}
 		})
 	}
-	sdkBatcher := sdktrace.NewTracerProvider(sdktrace.WithBatcher(dropSpans{}))
-	b.Cleanup(func() { _ = sdkBatcher.Shutdown(context.Background()) })
-	put := putSpans(sdkBatcher, "otel_api")
-	b.Run("otel_api_sdk_batcher", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			put()
-		}
-	})
+	for _, name := range putSpanVariants {
+		run(name, putSpans(tp, name))
+	}
+	run("otel_api_sdk_batcher", putSpans(sdkBatcher, "otel_api"))
 }
 
 var putSpanVariants = []string{"otel_api", "obskit_adapter", "smithyoteltracing"}
