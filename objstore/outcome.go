@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 )
 
 // Outcome is how an operation ended, as reported by [Instrument] (metric attribute
