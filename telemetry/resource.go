@@ -2,12 +2,15 @@ package telemetry
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/esper-platform/obskit/envconfig"
 	"go.opentelemetry.io/otel/attribute"
@@ -15,16 +18,20 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 )
 
-// newResource describes the process: detected host, process and runtime attributes, then the
-// attributes given in code, then OTEL_RESOURCE_ATTRIBUTES, then service.name,
-// service.version and deployment.environment.name; each later source overrides the earlier.
-// The command line is left out (it may hold secrets), and so is the process owner.
+// newResource describes the process: detected host, process, runtime and container
+// attributes, then the attributes given in code, then OTEL_RESOURCE_ATTRIBUTES, then
+// service.name, service.version, service.instance.id and deployment.environment.name; each
+// later source overrides the earlier. The command line is left out (it may hold secrets), and
+// so is the process owner.
 func newResource(ctx context.Context, c *Config, inCode []attribute.KeyValue) (*resource.Resource, error) {
 	fromEnv, err := parseResourceAttributes(c.ResourceAttributes)
 	if err != nil {
 		return nil, err
 	}
 	var service []attribute.KeyValue
+	if !hasKey(fromEnv, semconv.ServiceInstanceIDKey) && !hasKey(inCode, semconv.ServiceInstanceIDKey) {
+		service = append(service, semconv.ServiceInstanceID(processInstanceID()))
+	}
 	name := c.ServiceName
 	if name == "" && !hasKey(fromEnv, semconv.ServiceNameKey) && !hasKey(inCode, semconv.ServiceNameKey) {
 		name = "unknown_service:" + filepath.Base(executable())
@@ -51,6 +58,7 @@ func newResource(ctx context.Context, c *Config, inCode []attribute.KeyValue) (*
 		resource.WithProcessRuntimeName(),
 		resource.WithProcessRuntimeVersion(),
 		resource.WithProcessRuntimeDescription(),
+		resource.WithContainer(), // container.id from /proc/self/cgroup or mountinfo; nothing outside a container
 		resource.WithAttributes(inCode...),
 		resource.WithAttributes(fromEnv...),
 		resource.WithAttributes(service...),
@@ -108,4 +116,18 @@ func buildVersion() string {
 		return ""
 	}
 	return bi.Main.Version
+}
+
+// processInstanceID is this process's service.instance.id: a random (version 4) UUID, made
+// once per process, so that every Setup in one process describes the same writer and
+// replicas of one service never share their metric series.
+var processInstanceID = sync.OnceValue(newInstanceID)
+
+// newInstanceID returns a random version 4 UUID.
+func newInstanceID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])  // crypto/rand.Read never fails on supported platforms
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // RFC 9562 variant
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
