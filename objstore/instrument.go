@@ -83,7 +83,16 @@ func outcomeIndex(o Outcome) int {
 //
 // The decorator adds no behaviour: errors and results are b's, unchanged. For a streamed Get the
 // operation ends when the reader is closed; a reader never closed leaves its span unended.
+//
+// A bucket is instrumented once: when b is already instrumented (b comes from Instrument, or
+// decorates, through an Unwrap() Bucket method, a bucket that does; objstore/s3's buckets are
+// instrumented by default), Instrument returns b itself and opts are ignored, so that no path
+// records two spans per operation. The returned decorator has Unwrap, and [As] reaches through
+// it.
 func Instrument(b Bucket, opts ...InstrumentOption) Bucket {
+	if isInstrumented(b) {
+		return b
+	}
 	c := newInstrumentConfig(opts)
 	in := &instrumented{
 		next:   b,
@@ -440,3 +449,21 @@ func (in *instrumented) Delete(ctx context.Context, key string) error {
 
 // Close implements Bucket: it closes the decorated bucket. It records nothing.
 func (in *instrumented) Close() error { return in.next.Close() }
+
+// Unwrap returns the decorated bucket, for [As] and for Instrument's check.
+func (in *instrumented) Unwrap() Bucket { return in.next }
+
+// isInstrumented reports whether b, or a bucket it decorates, is Instrument's decorator.
+func isInstrumented(b Bucket) bool {
+	for b != nil {
+		if _, ok := b.(*instrumented); ok {
+			return true
+		}
+		u, ok := b.(interface{ Unwrap() Bucket })
+		if !ok {
+			return false
+		}
+		b = u.Unwrap()
+	}
+	return false
+}

@@ -575,3 +575,66 @@ func TestInstrumentMetricsAfterClose(t *testing.T) {
 		}
 	}
 }
+
+// wrapper is a decorator of another package that names what it decorates.
+type wrapper struct{ objstore.Bucket }
+
+func (w wrapper) Unwrap() objstore.Bucket { return w.Bucket }
+
+// TestInstrumentOnce checks that instrumenting an instrumented bucket, directly or through a
+// decorator that unwraps to it, returns it unchanged: one span per operation.
+func TestInstrumentOnce(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		wrap func(objstore.Bucket) objstore.Bucket
+	}{
+		{"instrumented", func(b objstore.Bucket) objstore.Bucket { return b }},
+		{"decorated", func(b objstore.Bucket) objstore.Bucket { return wrapper{b} }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			spans := tracetest.NewInMemoryExporter()
+			tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
+			defer tp.Shutdown(context.Background())
+			once := tt.wrap(objstore.Instrument(membucket.New(), objstore.WithTracerProvider(tp)))
+			twice := objstore.Instrument(once, objstore.WithTracerProvider(tp))
+			if twice != once {
+				t.Errorf("Instrument of an instrumented bucket returned a new %T", twice)
+			}
+			if err := twice.Put(context.Background(), "k", strings.NewReader("x"), 1); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := twice.Exists(context.Background(), "k"); err != nil {
+				t.Fatal(err)
+			}
+			if got := spanNames(spans.GetSpans()); len(got) != 2 || got[0] != "objstore.put" || got[1] != "objstore.exists" {
+				t.Errorf("spans %v, want one objstore.put and one objstore.exists", got)
+			}
+		})
+	}
+}
+
+// asBucket answers As for *string targets.
+type asBucket struct{ objstore.Bucket }
+
+func (asBucket) As(target any) bool {
+	if p, ok := target.(*string); ok {
+		*p = "provider"
+		return true
+	}
+	return false
+}
+
+func TestAsThroughDecorators(t *testing.T) {
+	b := wrapper{objstore.Instrument(asBucket{membucket.New()})}
+	var s string
+	if !objstore.As(b, &s) || s != "provider" {
+		t.Errorf("As(*string) = %q, want the provider's answer through both decorators", s)
+	}
+	var n int
+	if objstore.As(b, &n) {
+		t.Error("As(*int) reported true for a target no bucket accepts")
+	}
+	if objstore.As(membucket.New(), &s) || objstore.As(nil, &s) || objstore.As(b, nil) {
+		t.Error("As reported true without a bucket that accepts the target")
+	}
+}

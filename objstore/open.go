@@ -124,9 +124,10 @@ func WithRegistry(r *Registry) OpenOption {
 }
 
 // WithInstrumentation makes [Open] return the bucket wrapped by [Instrument] with opts (the
-// bucket name defaults to the URL's host). Use it for providers that are not instrumented on
-// their own (mem, file); objstore/s3 instruments itself by default. Default: not wrapped. No
-// environment variable.
+// bucket name defaults to the URL's host). A bucket that its provider already instruments
+// (objstore/s3's, unless turned off) is returned as it is, since Instrument never wraps twice:
+// its provider's options apply and opts are ignored. Default: not wrapped. No environment
+// variable.
 func WithInstrumentation(opts ...InstrumentOption) OpenOption {
 	return openOptionFunc(func(c openConfig) openConfig {
 		c.instrOn = true

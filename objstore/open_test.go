@@ -89,6 +89,30 @@ func TestOpenWithInstrumentation(t *testing.T) {
 	}
 }
 
+// TestOpenWithInstrumentationOfInstrumentedProvider checks that a provider that instruments its
+// buckets itself (as objstore/s3 does) is not instrumented again by WithInstrumentation.
+func TestOpenWithInstrumentationOfInstrumentedProvider(t *testing.T) {
+	spans := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
+	defer tp.Shutdown(context.Background())
+	var reg objstore.Registry
+	reg.Register("self", func(context.Context, *url.URL) (objstore.Bucket, error) {
+		return objstore.Instrument(membucket.New(), objstore.WithTracerProvider(tp)), nil
+	})
+	b, err := objstore.Open(context.Background(), "self://scratch", objstore.WithRegistry(&reg),
+		objstore.WithInstrumentation(objstore.WithTracerProvider(tp)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Put(context.Background(), "k", strings.NewReader("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := spanNames(spans.GetSpans()); len(got) != 1 || got[0] != "objstore.put" {
+		t.Errorf("spans %v, want one objstore.put", got)
+	}
+}
+
 func TestRegisterPanics(t *testing.T) {
 	open := func(context.Context, *url.URL) (objstore.Bucket, error) { return nil, nil }
 	tests := []struct {
