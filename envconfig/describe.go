@@ -1,12 +1,9 @@
 package envconfig
 
 import (
-	"os"
 	"reflect"
 	"strings"
 	"text/tabwriter"
-
-	"github.com/caarlos0/env/v11"
 )
 
 // Source says where a variable's value came from.
@@ -67,12 +64,8 @@ type Variable struct {
 // values: it reports them as found. A T that is not a struct has no variables.
 func Describe[T any](opts ...Option) []Variable {
 	c := newConfig(opts)
-	environ := c.environ
-	if environ == nil {
-		environ = env.ToMap(os.Environ())
-	}
 	t := reflect.TypeFor[T]()
-	environ, fromFile, _ := resolveFiles(t, c.prefix, environ)
+	environ, fromFile, _ := resolveFiles(t, c.prefix, environment(c, false))
 	fs := fields(t, c.prefix)
 	out := make([]Variable, 0, len(fs))
 	for _, f := range fs {

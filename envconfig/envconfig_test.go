@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -311,5 +313,136 @@ func TestSecretFileTooLarge(t *testing.T) {
 	_, err := envconfig.Load[secretCfg](envconfig.WithEnvironment(map[string]string{"KEY_FILE": p}))
 	if !errors.Is(err, envconfig.ErrFile) || !strings.Contains(err.Error(), "larger than 64 KiB") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+type joinedValidation struct {
+	Min int `env:"MIN" envDefault:"1"`
+	Max int `env:"MAX" envDefault:"10"`
+}
+
+func (v *joinedValidation) Validate() error {
+	var errs []error
+	if v.Min < 0 {
+		errs = append(errs, &envconfig.VarError{Var: "MIN", Kind: envconfig.ErrInvalid, Expected: "want a non-negative integer"})
+	}
+	if v.Max < 0 {
+		errs = append(errs, &envconfig.VarError{Var: "MAX", Kind: envconfig.ErrInvalid, Expected: "want a non-negative integer"})
+	}
+	return errors.Join(errs...)
+}
+
+// A Validator that joins its problems gets them listed one by one in Load's *Error.
+func TestValidateJoinedErrorsAreFlattened(t *testing.T) {
+	_, err := envconfig.Load[joinedValidation](envconfig.WithEnvironment(map[string]string{"MIN": "-1", "MAX": "-2"}))
+	var cerr *envconfig.Error
+	if !errors.As(err, &cerr) || len(cerr.Errors) != 2 {
+		t.Fatalf("err = %#v, want an *Error with 2 parts", err)
+	}
+	want := "envconfig: 2 problems: MIN: invalid value: want a non-negative integer; MAX: invalid value: want a non-negative integer"
+	if err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
+}
+
+func TestJoin(t *testing.T) {
+	a := &envconfig.VarError{Var: "A", Kind: envconfig.ErrInvalid}
+	b := &envconfig.VarError{Var: "B", Kind: envconfig.ErrNotSet}
+	c := errors.New("C")
+	aAgain := &envconfig.VarError{Var: "A", Kind: envconfig.ErrInvalid}
+	wrapped := fmt.Errorf("both: %w, %w", b, c)
+	for _, tt := range []struct {
+		name string
+		in   []error
+		want []error // nil: Join returns nil
+	}{
+		{"none", nil, nil},
+		{"all nil", []error{nil, nil}, nil},
+		{"empty join", []error{errors.Join(nil)}, nil},
+		{"one", []error{a}, []error{a}},
+		{"nested joins", []error{errors.Join(a, errors.Join(b, nil, errors.Join(c)))}, []error{a, b, c}},
+		{"an *Error inside", []error{c, &envconfig.Error{Errors: []error{a, b}}}, []error{c, a, b}},
+		{"repeats dropped, first kept", []error{a, b, aAgain, errors.Join(b, c)}, []error{a, b, c}},
+		{"a wrapper with words of its own kept whole", []error{wrapped, b}, []error{wrapped, b}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := envconfig.Join(tt.in...)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("Join = %v, want nil", err)
+				}
+				return
+			}
+			cerr, ok := err.(*envconfig.Error)
+			if !ok {
+				t.Fatalf("Join = %T, want *envconfig.Error", err)
+			}
+			if len(cerr.Errors) != len(tt.want) {
+				t.Fatalf("Join = %q, want %d parts", err, len(tt.want))
+			}
+			for i := range tt.want {
+				if cerr.Errors[i] != tt.want[i] {
+					t.Errorf("part %d = %v, want %v", i, cerr.Errors[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+// Environ copies the injected map (changing the copy leaves it alone), and reads the process
+// environment when none is injected.
+func TestEnviron(t *testing.T) {
+	given := map[string]string{"A": "1"}
+	got := envconfig.Environ(envconfig.WithPrefix("X_"), envconfig.WithEnvironment(given))
+	if !maps.Equal(got, given) {
+		t.Errorf("Environ = %v, want %v", got, given)
+	}
+	got["B"] = "2"
+	if _, ok := given["B"]; ok {
+		t.Error("Environ returned the injected map, not a copy")
+	}
+	if got := envconfig.Environ(envconfig.WithEnvironment(nil)); len(got) != 0 {
+		t.Errorf("Environ(WithEnvironment(nil)) = %v, want empty", got)
+	}
+	t.Setenv("ENVCONFIG_TEST_ENVIRON", "v=1")
+	if got := envconfig.Environ()["ENVCONFIG_TEST_ENVIRON"]; got != "v=1" {
+		t.Errorf("Environ()[ENVCONFIG_TEST_ENVIRON] = %q, want v=1", got)
+	}
+}
+
+type namesNested struct {
+	Token envconfig.Secret  `env:"TOKEN"`
+	Ptr   *envconfig.Secret `env:"PTR"`
+	Level string            `env:"LEVEL"`
+}
+
+type namesCfg struct {
+	Port    int    `env:"PORT"`
+	Skipped string `env:"-"`
+	NoTag   string
+	hidden  string       `env:"HIDDEN"` //nolint:unused // unexported fields are not read
+	Inner   namesNested  `envPrefix:"IN_"`
+	PtrIn   *namesNested `envPrefix:"P_"`
+	Addr    url.URL      `env:"ADDR"`
+}
+
+func TestNames(t *testing.T) {
+	got := envconfig.Names[namesCfg](envconfig.WithPrefix("APP_"))
+	want := []string{"APP_PORT",
+		"APP_IN_TOKEN", "APP_IN_TOKEN_FILE", "APP_IN_PTR", "APP_IN_PTR_FILE", "APP_IN_LEVEL",
+		"APP_P_TOKEN", "APP_P_TOKEN_FILE", "APP_P_PTR", "APP_P_PTR_FILE", "APP_P_LEVEL",
+		"APP_ADDR"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Names =\n%v\nwant\n%v", got, want)
+	}
+	// Every name Describe lists is among them: the two walk the same tags.
+	for _, v := range envconfig.Describe[namesCfg](envconfig.WithPrefix("APP_"), envconfig.WithEnvironment(nil)) {
+		if !slices.Contains(got, v.Name) {
+			t.Errorf("Describe lists %s, Names does not", v.Name)
+		}
+	}
+	_ = namesCfg{}.hidden // present to show that unexported fields are not variables
+	if got := envconfig.Names[int](); len(got) != 0 {
+		t.Errorf("Names[int] = %v, want none", got)
 	}
 }

@@ -49,9 +49,9 @@ func (e *VarError) Error() string {
 // Unwrap returns the error's kind, so errors.Is(err, ErrInvalid) works.
 func (e *VarError) Unwrap() error { return e.Kind }
 
-// Error is what [Load] returns when the environment does not make a valid configuration: every
-// bad variable, each as a [*VarError] (or, for a failed Validate, the validator's error).
-// errors.As reaches each of them; errors.Is matches their kinds.
+// Error is what [Load] and [Join] return: every problem of a configuration, each as a
+// [*VarError] (or as the error a [Validator] gave), in one flat list. errors.As reaches each of
+// them; errors.Is matches their kinds.
 type Error struct {
 	// Errors holds one error per problem, in field order.
 	Errors []error
@@ -78,3 +78,66 @@ func (e *Error) Error() string {
 
 // Unwrap returns every problem, for errors.Is and errors.As.
 func (e *Error) Unwrap() []error { return e.Errors }
+
+// Join returns errs as one flat [*Error], or nil when every error in errs is nil. An [*Error],
+// or an error made by errors.Join, is replaced by the errors it holds, at any depth; an error
+// that adds words of its own to several others (fmt.Errorf with two %w) is kept whole. An
+// error whose message repeats an earlier one is dropped, so a problem found twice (a shared
+// setting checked once per signal) is reported once. The order of errs is kept.
+func Join(errs ...error) error {
+	var out []error
+	for _, err := range errs {
+		out = appendFlat(out, err)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	seen := make(map[string]bool, len(out))
+	kept := out[:0]
+	for _, err := range out {
+		if msg := err.Error(); !seen[msg] {
+			seen[msg] = true
+			kept = append(kept, err)
+		}
+	}
+	return &Error{Errors: kept}
+}
+
+// appendFlat appends err to out, or the errors it holds when it only groups them.
+func appendFlat(out []error, err error) []error {
+	if err == nil {
+		return out
+	}
+	if parts, ok := groupedErrors(err); ok {
+		for _, e := range parts {
+			out = appendFlat(out, e)
+		}
+		return out
+	}
+	return append(out, err)
+}
+
+// groupedErrors returns the errors that err groups without adding words of its own: the parts
+// of an [*Error], or of an error whose message is its parts' messages joined by newlines, as
+// errors.Join makes them.
+func groupedErrors(err error) ([]error, bool) {
+	if e, ok := err.(*Error); ok {
+		return e.Errors, true
+	}
+	m, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return nil, false
+	}
+	parts := m.Unwrap()
+	var b strings.Builder
+	for _, e := range parts {
+		if e == nil {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return parts, b.String() == err.Error()
+}

@@ -136,3 +136,42 @@ func ExampleMarkdown() {
 	// | `SIZE` | int | `128` |  | entries kept |
 	// | `ENABLED` | bool | `true` |  | turn the cache on |
 }
+
+// Join flattens errors gathered in several places (here a joined pair and a repeat of one of
+// them) into one *Error that lists each problem once.
+func ExampleJoin() {
+	port := &envconfig.VarError{Var: "PORT", Kind: envconfig.ErrInvalid, Expected: "want a port number"}
+	host := &envconfig.VarError{Var: "HOST", Kind: envconfig.ErrNotSet, Expected: "set HOST"}
+	err := envconfig.Join(errors.Join(port, host), nil, port)
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, envconfig.ErrNotSet), envconfig.Join(nil, nil) == nil)
+	// Output:
+	// envconfig: 2 problems: PORT: invalid value: want a port number; HOST: required but not set: set HOST
+	// true true
+}
+
+// Names lists what a configuration type reads, secrets' file twins included, so that a program
+// can warn about a variable of its family that nothing reads (a typo).
+func ExampleNames() {
+	fmt.Println(envconfig.Names[ServerConfig](envconfig.WithPrefix("APP_")))
+	// Output:
+	// [APP_PORT APP_TIMEOUT APP_TAGS APP_DB_PASSWORD APP_DB_PASSWORD_FILE APP_CACHE_SIZE APP_CACHE_ENABLED]
+}
+
+// Environ gives a copy of the environment Load would read, for a program that adds defaults
+// before loading.
+func ExampleEnviron() {
+	given := map[string]string{"APP_DB_PASSWORD": "hunter2"}
+	environ := envconfig.Environ(envconfig.WithEnvironment(given))
+	if environ["APP_PORT"] == "" {
+		environ["APP_PORT"] = "9000"
+	}
+	cfg, err := envconfig.Load[ServerConfig](envconfig.WithPrefix("APP_"), envconfig.WithEnvironment(environ))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cfg.Port, len(given))
+	// Output:
+	// 9000 1
+}

@@ -34,17 +34,14 @@ type Validator interface {
 //	}
 //
 // Every [Secret] field PASSWORD may instead be given as PASSWORD_FILE, naming a file that holds
-// it; setting both is an error. When variables are missing or invalid, Load returns the zero T
-// and an [*Error] that names every bad variable, each a [*VarError], and never quotes a value.
-// Load reads the process environment unless [WithEnvironment] is given; it does not modify it.
+// it; setting both is an error. When variables are missing or invalid, or when T's [Validator]
+// fails, Load returns the zero T and an [*Error] that names every bad variable, each a
+// [*VarError], and never quotes a value. Load reads the process environment unless
+// [WithEnvironment] is given; it does not modify it.
 func Load[T any](opts ...Option) (T, error) {
 	c := newConfig(opts)
 	var zero T
-	environ := c.environ
-	if environ == nil {
-		environ = env.ToMap(os.Environ())
-	}
-	environ, _, problems := resolveFiles(reflect.TypeFor[T](), c.prefix, environ)
+	environ, _, problems := resolveFiles(reflect.TypeFor[T](), c.prefix, environment(c, false))
 
 	var cfg T
 	err := env.ParseWithOptions(&cfg, env.Options{Environment: environ, Prefix: c.prefix})
@@ -58,8 +55,8 @@ func Load[T any](opts ...Option) (T, error) {
 			}
 		}
 	}
-	if len(problems) > 0 {
-		return zero, &Error{Errors: problems}
+	if err := Join(problems...); err != nil {
+		return zero, err
 	}
 	return cfg, nil
 }

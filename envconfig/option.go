@@ -30,8 +30,10 @@ func WithPrefix(prefix string) Option {
 	return optionFunc(func(c config) config { c.prefix = prefix; return c })
 }
 
-// WithEnvironment makes Load and Describe read environ instead of the process environment, so
-// tests never touch os.Setenv. The map is not modified. Default: the process environment.
+// WithEnvironment makes Load, Describe and Environ read environ instead of the process
+// environment, so tests never touch os.Setenv. The map is not modified. A nil map is an empty
+// environment, not the process one: Describe[T](WithEnvironment(nil)) is T's static description,
+// its defaults only. Default (no WithEnvironment): the process environment.
 func WithEnvironment(environ map[string]string) Option {
 	return optionFunc(func(c config) config {
 		if environ == nil {

@@ -31,6 +31,22 @@ var (
 	locationType        = reflect.TypeFor[time.Location]()
 )
 
+// Names returns the names of the variables that [Load] reads for T with opts, prefix included,
+// in field order; a [Secret]'s is followed by its _FILE twin. A program tells with it the
+// variables it reads from others of the same family, to warn about a misspelt one. A T that is
+// not a struct has none.
+func Names[T any](opts ...Option) []string {
+	fs := fields(reflect.TypeFor[T](), newConfig(opts).prefix)
+	out := make([]string, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, f.name)
+		if f.secret {
+			out = append(out, f.name+FileSuffix)
+		}
+	}
+	return out
+}
+
 // fields lists the variables of struct type t in declaration order, which is the order in which
 // caarlos0/env visits (and reports errors for) them.
 func fields(t reflect.Type, prefix string) []field {
