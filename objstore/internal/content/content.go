@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,15 +14,11 @@ import (
 const bufSize = 256 << 10
 
 // Copy writes src to dst until EOF, checking ctx before every read. When size ≥ 0 the content
-// must be exactly size bytes: shorter or longer gives an error wrapping objstore.ErrIntegrity.
-// It returns the bytes written.
+// must be exactly size bytes ([Exact]). It returns the bytes written.
 func Copy(ctx context.Context, dst io.Writer, src io.Reader, size int64) (int64, error) {
-	if size >= 0 {
-		// Read one byte more than declared to detect a body longer than its size.
-		src = io.LimitReader(src, size+1)
-	}
 	bufLen := int64(bufSize)
 	if size >= 0 {
+		src = Exact(src, size)
 		bufLen = min(bufLen, max(size+1, 512))
 	}
 	buf := make([]byte, bufLen)
@@ -39,23 +36,94 @@ func Copy(ctx context.Context, dst io.Writer, src io.Reader, size int64) (int64,
 			}
 		}
 		if errors.Is(rerr, io.EOF) {
-			break
+			return n, nil
 		}
 		if rerr != nil {
-			return n, fmt.Errorf("read content: %w", rerr)
+			if !errors.Is(rerr, objstore.ErrIntegrity) {
+				rerr = fmt.Errorf("read content: %w", rerr)
+			}
+			return n, rerr
 		}
 	}
-	if size >= 0 && n != size {
-		return n, fmt.Errorf("%w: content is %s bytes, declared %d", objstore.ErrIntegrity, lenString(n, size), size)
-	}
-	return n, nil
 }
 
-func lenString(n, size int64) string {
-	if n > size {
-		return fmt.Sprintf("more than %d", size)
+// Exact returns a reader that yields the size bytes of r and then io.EOF, or an error wrapping
+// objstore.ErrIntegrity when r ends before size bytes or holds more: a short or long body never
+// reads as complete. Errors of r itself are returned as they are.
+func Exact(r io.Reader, size int64) io.Reader {
+	return &exactReader{r: r, left: size, size: size}
+}
+
+type exactReader struct {
+	r          io.Reader
+	left, size int64
+}
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if e.left == 0 {
+		return 0, e.expectEOF()
 	}
-	return fmt.Sprint(n)
+	if int64(len(p)) > e.left {
+		p = p[:e.left]
+	}
+	n, err := e.r.Read(p)
+	e.left -= int64(n)
+	switch {
+	case errors.Is(err, io.EOF) && e.left > 0:
+		return n, fmt.Errorf("%w: content ended after %d bytes, declared %d", objstore.ErrIntegrity, e.size-e.left, e.size)
+	case errors.Is(err, io.EOF):
+		return n, nil // the next Read checks that nothing follows
+	}
+	return n, err
+}
+
+// expectEOF checks that r has nothing left after size bytes; it returns io.EOF when so.
+func (e *exactReader) expectEOF() error {
+	var one [1]byte
+	for {
+		n, err := e.r.Read(one[:])
+		if n > 0 {
+			return fmt.Errorf("%w: content is more than the %d bytes declared", objstore.ErrIntegrity, e.size)
+		}
+		if errors.Is(err, io.EOF) {
+			return io.EOF
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// Seekable returns a reader of exactly size bytes of r that can seek, for a request body that
+// is signed and may be sent again: r itself when it can seek (its remaining length checked by
+// seeking, nothing read), else a buffer of the size bytes read through [Exact]. A reader holding
+// another number of bytes is an error wrapping objstore.ErrIntegrity.
+func Seekable(r io.Reader, size int64) (io.ReadSeeker, error) {
+	if rs, ok := r.(io.ReadSeeker); ok {
+		cur, err := rs.Seek(0, io.SeekCurrent)
+		if err == nil {
+			end, err := rs.Seek(0, io.SeekEnd)
+			if err == nil {
+				if _, err := rs.Seek(cur, io.SeekStart); err != nil {
+					return nil, fmt.Errorf("seek content: %w", err)
+				}
+				if end-cur != size {
+					return nil, fmt.Errorf("%w: content is %d bytes, declared %d", objstore.ErrIntegrity, end-cur, size)
+				}
+				return rs, nil
+			}
+		}
+		// A Seeker that cannot seek (a pipe behind *os.File): read it like any reader.
+	}
+	buf := make([]byte, size)
+	e := Exact(r, size)
+	if _, err := io.ReadFull(e, buf); err != nil {
+		return nil, err
+	}
+	if _, err := e.Read(nil); err != io.EOF {
+		return nil, err
+	}
+	return bytes.NewReader(buf), nil
 }
 
 // Range clamps off and length (length < 0: to the end) to an object of size bytes and returns

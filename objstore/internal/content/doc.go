@@ -1,6 +1,8 @@
-// Package content copies object content for the providers in this module that store it
-// themselves (membucket, filebucket): honouring cancellation between reads and checking the
-// declared length, so a short or long body never becomes a stored object.
+// Package content handles object content for the providers of this module: [Copy] (membucket,
+// filebucket) honours cancellation between reads, and [Exact] and [Seekable] (objstore/s3's
+// request bodies) hold a body to its declared length. It is the one place the declared size of
+// a Put is checked, so a short or long body never becomes a stored object on any provider: the
+// error wraps objstore.ErrIntegrity.
 //
 // # Configuration
 //
