@@ -54,37 +54,10 @@ func newLogExporter(name string, c config) (logpipe.Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := t.logpipeConfig()
-	if cfg.TLSConfig, err = tlsConfigFromEnv(Logs, c.getenv); err != nil {
+	if t.TLSConfig, err = tlsConfigFromEnv(Logs, c.getenv); err != nil {
 		return nil, err
 	}
-	return logpipe.NewOTLPExporter(cfg)
-}
-
-// logpipeConfig returns the settings of logpipe's OTLP exporter for t. The endpoint is the
-// one resolve chose (the OTEL_EXPORTER_OTLP_LOGS_ENDPOINT used as it is, or the shared one
-// with /v1/logs appended); for HTTP it is therefore complete (SignalEndpoint), with the
-// scheme saying whether TLS is used; for grpc it is host:port and Insecure says it.
-func (t otlpTarget) logpipeConfig() logpipe.OTLPConfig {
-	cfg := logpipe.OTLPConfig{
-		Protocol: t.protocol,
-		Endpoint: t.host,
-		Headers:  t.headers,
-		Timeout:  t.timeout,
-		Insecure: t.insecure,
-	}
-	if t.protocol != ProtocolGRPC {
-		scheme := "https://"
-		if t.insecure {
-			scheme = "http://"
-		}
-		cfg.Protocol = logpipe.ProtocolHTTPProtobuf
-		cfg.Endpoint, cfg.SignalEndpoint = scheme+t.host+t.path, true
-	}
-	if t.compression {
-		cfg.Compression = logpipe.CompressionGzip
-	}
-	return cfg
+	return logpipe.NewOTLPExporter(t)
 }
 
 // otlpJSONLogs is the file and console log exporter: it decodes each batch's OTLP request

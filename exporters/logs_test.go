@@ -126,31 +126,28 @@ func TestOTLPLogsEndpoint(t *testing.T) {
 	}
 }
 
-func TestLogpipeConfigMapping(t *testing.T) {
+// TestLogsTargetURL checks the URL logpipe's HTTP transport posts to, for the targets resolve
+// gives logs.
+func TestLogsTargetURL(t *testing.T) {
 	yes := true
 	for _, tt := range []struct {
 		name string
 		s    OTLPSettings
-		want logpipe.OTLPConfig
+		want string
 	}{
-		{"defaults", OTLPSettings{}, logpipe.OTLPConfig{Protocol: "http/protobuf",
-			Endpoint: "http://localhost:4318/v1/logs", SignalEndpoint: true, Timeout: 10 * time.Second, Insecure: true}},
+		{"defaults", OTLPSettings{}, "http://localhost:4318/v1/logs"},
 		{"https shared", OTLPSettings{Shared: OTLPConfig{Endpoint: "https://col:4318", Compression: "gzip",
-			Timeout: Duration(2 * time.Second)}}, logpipe.OTLPConfig{Protocol: "http/protobuf",
-			Endpoint: "https://col:4318/v1/logs", SignalEndpoint: true, Timeout: 2 * time.Second, Compression: "gzip"}},
-		{"grpc host:port", OTLPSettings{Shared: OTLPConfig{Protocol: "grpc", Endpoint: "col:4317", Insecure: &yes}},
-			logpipe.OTLPConfig{Protocol: "grpc", Endpoint: "col:4317", Timeout: 10 * time.Second, Insecure: true}},
-		{"grpc https url, logs protocol wins", OTLPSettings{Shared: OTLPConfig{Endpoint: "https://col:4317"},
-			Logs: OTLPConfig{Protocol: "grpc"}},
-			logpipe.OTLPConfig{Protocol: "grpc", Endpoint: "col:4317", Timeout: 10 * time.Second}},
+			Timeout: Duration(2 * time.Second)}}, "https://col:4318/v1/logs"},
+		{"signal endpoint as is", OTLPSettings{Logs: OTLPConfig{Endpoint: "http://col:4318/custom"}}, "http://col:4318/custom"},
+		{"grpc host:port", OTLPSettings{Shared: OTLPConfig{Protocol: "grpc", Endpoint: "col:4317", Insecure: &yes}}, "http://col:4317"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tgt, err := tt.s.resolve(Logs)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := tgt.logpipeConfig(); got.String() != tt.want.String() {
-				t.Errorf("got  %v\nwant %v", got, tt.want)
+			if got := tgt.URL(); got != tt.want {
+				t.Errorf("URL() = %q, want %q (%v)", got, tt.want, tgt)
 			}
 		})
 	}

@@ -3,6 +3,9 @@ package exporters
 import (
 	"context"
 	"errors"
+
+	"github.com/esper-platform/obskit/exporters/otlpconf"
+
 	"net"
 	"net/http"
 
@@ -111,24 +114,24 @@ func newMetricExporter(ctx context.Context, name string, c config) (sdkmetric.Ex
 	if err != nil {
 		return nil, err
 	}
-	if t.protocol == ProtocolGRPC {
-		o := []otlpmetricgrpc.Option{otlpmetricgrpc.WithEndpoint(t.host), otlpmetricgrpc.WithHeaders(t.headers),
-			otlpmetricgrpc.WithTimeout(t.timeout), otlpmetricgrpc.WithRetry(otlpmetricgrpc.RetryConfig(retryPolicy(t.timeout)))}
-		if t.insecure {
+	if t.Protocol == otlpconf.ProtocolGRPC {
+		o := []otlpmetricgrpc.Option{otlpmetricgrpc.WithEndpoint(t.Host), otlpmetricgrpc.WithHeaders(t.Headers),
+			otlpmetricgrpc.WithTimeout(t.Timeout), otlpmetricgrpc.WithRetry(otlpmetricgrpc.RetryConfig(retryPolicy(t.Timeout)))}
+		if t.Insecure {
 			o = append(o, otlpmetricgrpc.WithInsecure())
 		}
-		if t.compression {
+		if t.Gzip {
 			o = append(o, otlpmetricgrpc.WithCompressor("gzip"))
 		}
 		return otlpmetricgrpc.New(ctx, o...)
 	}
-	o := []otlpmetrichttp.Option{otlpmetrichttp.WithEndpoint(t.host), otlpmetrichttp.WithURLPath(t.path),
-		otlpmetrichttp.WithHeaders(t.headers), otlpmetrichttp.WithTimeout(t.timeout),
-		otlpmetrichttp.WithRetry(otlpmetrichttp.RetryConfig(retryPolicy(t.timeout)))}
-	if t.insecure {
+	o := []otlpmetrichttp.Option{otlpmetrichttp.WithEndpoint(t.Host), otlpmetrichttp.WithURLPath(t.Path),
+		otlpmetrichttp.WithHeaders(t.Headers), otlpmetrichttp.WithTimeout(t.Timeout),
+		otlpmetrichttp.WithRetry(otlpmetrichttp.RetryConfig(retryPolicy(t.Timeout)))}
+	if t.Insecure {
 		o = append(o, otlpmetrichttp.WithInsecure())
 	}
-	if t.compression {
+	if t.Gzip {
 		o = append(o, otlpmetrichttp.WithCompression(otlpmetrichttp.GzipCompression))
 	}
 	return otlpmetrichttp.New(ctx, o...)

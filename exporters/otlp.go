@@ -8,20 +8,7 @@ import (
 	"time"
 
 	"github.com/esper-platform/obskit/envconfig"
-)
-
-// The OTLP transport protocols, the values of OTEL_EXPORTER_OTLP_PROTOCOL.
-const (
-	ProtocolGRPC         = "grpc"
-	ProtocolHTTPProtobuf = "http/protobuf"
-)
-
-// Defaults of the OTLP settings, from the OpenTelemetry specification.
-const (
-	DefaultOTLPProtocol     = ProtocolHTTPProtobuf
-	DefaultOTLPGRPCEndpoint = "http://localhost:4317"
-	DefaultOTLPHTTPEndpoint = "http://localhost:4318"
-	DefaultOTLPTimeout      = 10 * time.Second
+	"github.com/esper-platform/obskit/exporters/otlpconf"
 )
 
 // OTLPConfig holds the settings of OTLP export, either the ones shared by every signal
@@ -64,17 +51,6 @@ const (
 	Logs    Signal = "logs"
 )
 
-// otlpTarget is one signal's resolved OTLP settings.
-type otlpTarget struct {
-	protocol    string
-	host        string // host:port
-	path        string // URL path, for HTTP
-	insecure    bool
-	headers     map[string]string
-	timeout     time.Duration
-	compression bool
-}
-
 func (s OTLPSettings) signal(sig Signal) OTLPConfig {
 	switch sig {
 	case Traces:
@@ -87,7 +63,7 @@ func (s OTLPSettings) signal(sig Signal) OTLPConfig {
 
 // resolve merges sig's overrides over the shared settings and the defaults. Its errors name the
 // variable, never its value.
-func (s OTLPSettings) resolve(sig Signal) (otlpTarget, error) {
+func (s OTLPSettings) resolve(sig Signal) (otlpconf.Target, error) {
 	own := s.signal(sig)
 	prefix := "OTEL_EXPORTER_OTLP_"
 	ownPrefix := prefix + strings.ToUpper(string(sig)) + "_"
@@ -97,34 +73,34 @@ func (s OTLPSettings) resolve(sig Signal) (otlpTarget, error) {
 		}
 		return shared, prefix
 	}
-	var t otlpTarget
+	var t otlpconf.Target
 	var errs []error
 
 	proto, pvar := pick(own.Protocol, s.Shared.Protocol)
 	switch proto {
 	case "":
-		proto = DefaultOTLPProtocol
-	case ProtocolGRPC, ProtocolHTTPProtobuf:
+		proto = otlpconf.DefaultProtocol
+	case otlpconf.ProtocolGRPC, otlpconf.ProtocolHTTPProtobuf:
 	default:
 		errs = append(errs, varError(pvar+"PROTOCOL", "want grpc or http/protobuf"))
 	}
-	t.protocol = proto
+	t.Protocol = proto
 
 	if own.Insecure != nil {
-		t.insecure = *own.Insecure
+		t.Insecure = *own.Insecure
 	} else if s.Shared.Insecure != nil {
-		t.insecure = *s.Shared.Insecure
+		t.Insecure = *s.Shared.Insecure
 	}
 
 	endpoint, evar := pick(own.Endpoint, s.Shared.Endpoint)
 	ownEndpoint := own.Endpoint != ""
 	if endpoint == "" {
-		endpoint = DefaultOTLPHTTPEndpoint
-		if proto == ProtocolGRPC {
-			endpoint = DefaultOTLPGRPCEndpoint
+		endpoint = otlpconf.DefaultHTTPEndpoint
+		if proto == otlpconf.ProtocolGRPC {
+			endpoint = otlpconf.DefaultGRPCEndpoint
 		}
 	}
-	if err := t.setEndpoint(endpoint, sig, ownEndpoint); err != nil {
+	if err := setEndpoint(&t, endpoint, sig, ownEndpoint); err != nil {
 		errs = append(errs, varError(evar+"ENDPOINT", err.Error()))
 	}
 
@@ -136,50 +112,50 @@ func (s OTLPSettings) resolve(sig Signal) (otlpTarget, error) {
 	if err != nil {
 		errs = append(errs, varError(hvar+"HEADERS", err.Error()))
 	}
-	t.headers = h
+	t.Headers = h
 
-	t.timeout = own.Timeout.Std()
-	if t.timeout == 0 {
-		t.timeout = s.Shared.Timeout.Std()
+	t.Timeout = own.Timeout.Std()
+	if t.Timeout == 0 {
+		t.Timeout = s.Shared.Timeout.Std()
 	}
-	if t.timeout == 0 {
-		t.timeout = DefaultOTLPTimeout
+	if t.Timeout == 0 {
+		t.Timeout = otlpconf.DefaultTimeout
 	}
 
 	comp, cvar := pick(own.Compression, s.Shared.Compression)
 	switch comp {
 	case "", "none":
 	case "gzip":
-		t.compression = true
+		t.Gzip = true
 	default:
 		errs = append(errs, varError(cvar+"COMPRESSION", "want gzip or none"))
 	}
 	return t, errors.Join(errs...)
 }
 
-// setEndpoint fills host, path and insecure from an endpoint. For HTTP, a shared endpoint is a
+// setEndpoint fills t's Host, Path and Insecure from an endpoint. For HTTP, a shared endpoint is a
 // base URL (the signal's path is appended), a signal's own endpoint is complete. For grpc, an
 // endpoint without a scheme is host:port and keeps the Insecure setting; http:// means
 // without TLS, https:// with.
-func (t *otlpTarget) setEndpoint(endpoint string, sig Signal, own bool) error {
-	if t.protocol == ProtocolGRPC && !strings.Contains(endpoint, "://") {
+func setEndpoint(t *otlpconf.Target, endpoint string, sig Signal, own bool) error {
+	if t.Protocol == otlpconf.ProtocolGRPC && !strings.Contains(endpoint, "://") {
 		if _, _, ok := strings.Cut(endpoint, ":"); !ok {
 			return errors.New("want a URL such as http://localhost:4317, or host:port")
 		}
-		t.host = endpoint
+		t.Host = endpoint
 		return nil
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return errors.New("want an http:// or https:// URL with a host")
 	}
-	t.host = u.Host
-	t.insecure = u.Scheme == "http"
-	t.path = u.Path
+	t.Host = u.Host
+	t.Insecure = u.Scheme == "http"
+	t.Path = u.Path
 	if !own {
-		t.path = strings.TrimSuffix(u.Path, "/") + "/v1/" + string(sig)
-	} else if t.path == "" {
-		t.path = "/"
+		t.Path = strings.TrimSuffix(u.Path, "/") + "/v1/" + string(sig)
+	} else if t.Path == "" {
+		t.Path = "/"
 	}
 	return nil
 }

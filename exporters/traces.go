@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/esper-platform/obskit/exporters/otlpconf"
+
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
@@ -54,24 +56,24 @@ func newSpanExporter(ctx context.Context, name string, c config) (sdktrace.SpanE
 	if err != nil {
 		return nil, err
 	}
-	if t.protocol == ProtocolGRPC {
-		o := []otlptracegrpc.Option{otlptracegrpc.WithEndpoint(t.host), otlptracegrpc.WithHeaders(t.headers),
-			otlptracegrpc.WithTimeout(t.timeout), otlptracegrpc.WithRetry(otlptracegrpc.RetryConfig(retryPolicy(t.timeout)))}
-		if t.insecure {
+	if t.Protocol == otlpconf.ProtocolGRPC {
+		o := []otlptracegrpc.Option{otlptracegrpc.WithEndpoint(t.Host), otlptracegrpc.WithHeaders(t.Headers),
+			otlptracegrpc.WithTimeout(t.Timeout), otlptracegrpc.WithRetry(otlptracegrpc.RetryConfig(retryPolicy(t.Timeout)))}
+		if t.Insecure {
 			o = append(o, otlptracegrpc.WithInsecure())
 		}
-		if t.compression {
+		if t.Gzip {
 			o = append(o, otlptracegrpc.WithCompressor("gzip"))
 		}
 		return otlptracegrpc.New(ctx, o...)
 	}
-	o := []otlptracehttp.Option{otlptracehttp.WithEndpoint(t.host), otlptracehttp.WithURLPath(t.path),
-		otlptracehttp.WithHeaders(t.headers), otlptracehttp.WithTimeout(t.timeout),
-		otlptracehttp.WithRetry(otlptracehttp.RetryConfig(retryPolicy(t.timeout)))}
-	if t.insecure {
+	o := []otlptracehttp.Option{otlptracehttp.WithEndpoint(t.Host), otlptracehttp.WithURLPath(t.Path),
+		otlptracehttp.WithHeaders(t.Headers), otlptracehttp.WithTimeout(t.Timeout),
+		otlptracehttp.WithRetry(otlptracehttp.RetryConfig(retryPolicy(t.Timeout)))}
+	if t.Insecure {
 		o = append(o, otlptracehttp.WithInsecure())
 	}
-	if t.compression {
+	if t.Gzip {
 		o = append(o, otlptracehttp.WithCompression(otlptracehttp.GzipCompression))
 	}
 	return otlptracehttp.New(ctx, o...)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/exporters"
+	"github.com/esper-platform/obskit/exporters/otlpconf"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/telemetry"
 	"go.opentelemetry.io/otel/attribute"
@@ -18,11 +19,11 @@ import (
 // TestCollectorRoundTrip sends traces, metrics and logs through obskit to a real Collector,
 // over grpc and over http/protobuf, and reads the Collector's file output back.
 func TestCollectorRoundTrip(t *testing.T) {
-	for _, proto := range []string{exporters.ProtocolGRPC, exporters.ProtocolHTTPProtobuf} {
+	for _, proto := range []string{otlpconf.ProtocolGRPC, otlpconf.ProtocolHTTPProtobuf} {
 		t.Run(proto, func(t *testing.T) {
 			col := testserver.StartCollector(t)
 			endpoint := "http://" + col.HTTPEndpoint
-			if proto == exporters.ProtocolGRPC {
+			if proto == otlpconf.ProtocolGRPC {
 				endpoint = "http://" + col.GRPCEndpoint
 			}
 			service := "roundtrip-" + strings.ReplaceAll(proto, "/", "-")

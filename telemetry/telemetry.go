@@ -12,6 +12,7 @@ import (
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/exporters"
 	"github.com/esper-platform/obskit/exporters/logpipe"
+	"github.com/esper-platform/obskit/exporters/otlpconf"
 	"github.com/esper-platform/obskit/exporters/spanbatch"
 	"go.opentelemetry.io/contrib/bridges/otelslog"
 	"go.opentelemetry.io/contrib/instrumentation/runtime"
@@ -74,7 +75,7 @@ func Setup(ctx context.Context, cfg Config, opts ...Option) (*Telemetry, error) 
 	}
 	if err := t.build(ctx, o, h); err != nil {
 		// Release what was started, within a bounded time of its own.
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exporters.DefaultOTLPTimeout)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), otlpconf.DefaultTimeout)
 		defer cancel()
 		return nil, errors.Join(err, t.Shutdown(sctx))
 	}

@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/esper-platform/obskit/exporters/logpipe"
+	"github.com/esper-platform/obskit/exporters/otlpconf"
 )
 
 // discardExporter is the stock pipeline's discarding exporter.
@@ -132,7 +133,7 @@ func stockBurst(b *testing.B, endpoint string) (*slog.Logger, func(), *logpipe.P
 }
 
 func logpipeBurst(b *testing.B, endpoint string) (*slog.Logger, func(), *logpipe.Provider) {
-	exp, err := logpipe.NewOTLPExporter(logpipe.OTLPConfig{Protocol: logpipe.ProtocolGRPC, Endpoint: endpoint, Insecure: true})
+	exp, err := logpipe.NewOTLPExporter(otlpconf.Target{Protocol: otlpconf.ProtocolGRPC, Host: endpoint, Insecure: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package logpipe_test
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"reflect"
@@ -12,6 +13,7 @@ import (
 	"go.opentelemetry.io/contrib/bridges/otelslog"
 
 	"github.com/esper-platform/obskit/exporters/logpipe"
+	"github.com/esper-platform/obskit/exporters/otlpconf"
 	"github.com/esper-platform/obskit/internal/testserver"
 )
 
@@ -19,13 +21,13 @@ import (
 // Collector over gRPC and HTTP and reads back what the Collector wrote.
 func TestRealCollector(t *testing.T) {
 	const burst = 5000
-	for _, proto := range []string{logpipe.ProtocolGRPC, logpipe.ProtocolHTTPProtobuf} {
-		for _, compression := range []string{logpipe.CompressionNone, logpipe.CompressionGzip} {
-			t.Run(proto+"/"+compression, func(t *testing.T) {
+	for _, proto := range []string{otlpconf.ProtocolGRPC, otlpconf.ProtocolHTTPProtobuf} {
+		for _, gzip := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/gzip=%t", proto, gzip), func(t *testing.T) {
 				c := testserver.StartCollector(t)
-				cfg := logpipe.OTLPConfig{Protocol: proto, Endpoint: "http://" + c.GRPCEndpoint, Compression: compression}
-				if proto == logpipe.ProtocolHTTPProtobuf {
-					cfg.Endpoint = "http://" + c.HTTPEndpoint
+				cfg := otlpconf.Target{Protocol: proto, Host: c.GRPCEndpoint, Insecure: true, Gzip: gzip}
+				if proto == otlpconf.ProtocolHTTPProtobuf {
+					cfg.Host, cfg.Path = c.HTTPEndpoint, "/v1/logs"
 				}
 				exp, err := logpipe.NewOTLPExporter(cfg)
 				if err != nil {

@@ -9,13 +9,14 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 
 	"github.com/esper-platform/obskit/exporters/logpipe"
+	"github.com/esper-platform/obskit/exporters/otlpconf"
 )
 
 // The provider sits behind the otelslog bridge; Shutdown flushes it.
 func Example() {
-	exp, err := logpipe.NewOTLPExporter(logpipe.OTLPConfig{
-		Protocol: logpipe.ProtocolGRPC,
-		Endpoint: "127.0.0.1:4317",
+	exp, err := logpipe.NewOTLPExporter(otlpconf.Target{
+		Protocol: otlpconf.ProtocolGRPC,
+		Host:     "127.0.0.1:4317",
 		Insecure: true,
 	})
 	if err != nil {
@@ -58,15 +59,4 @@ func ExampleWithBlocking() {
 	_ = lp.Shutdown(context.Background())
 	fmt.Println("dropped:", lp.Stats().Dropped)
 	// Output: dropped: 0
-}
-
-// OTLPConfig never prints header values.
-func ExampleOTLPConfig_String() {
-	cfg := logpipe.OTLPConfig{
-		Protocol: logpipe.ProtocolHTTPProtobuf,
-		Endpoint: "https://otlp.example.com",
-		Headers:  map[string]string{"Authorization": "Bearer s3cr3t"},
-	}
-	fmt.Println(cfg)
-	// Output: OTLPConfig{Protocol:"http/protobuf" Endpoint:"https://otlp.example.com" SignalEndpoint:false Headers:[Authorization] Timeout:0s Compression:"" Insecure:false}
 }

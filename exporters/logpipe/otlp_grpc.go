@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
+
+	"github.com/esper-platform/obskit/exporters/otlpconf"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	"google.golang.org/grpc"
@@ -72,33 +75,29 @@ type grpcExporter struct {
 	conn     *grpc.ClientConn
 	md       metadata.MD
 	callOpts []grpc.CallOption
-	cfg      OTLPConfig
+	timeout  time.Duration
 }
 
-func newGRPCExporter(cfg OTLPConfig) (*grpcExporter, error) {
-	target, useTLS, err := grpcTarget(cfg.Endpoint, cfg.Insecure)
-	if err != nil {
-		return nil, err
-	}
+func newGRPCExporter(t otlpconf.Target) (*grpcExporter, error) {
 	creds := insecure.NewCredentials()
-	if useTLS {
-		tc := cfg.TLSConfig
+	if !t.Insecure {
+		tc := t.TLSConfig
 		if tc == nil {
 			tc = &tls.Config{MinVersion: tls.VersionTLS12}
 		}
 		creds = credentials.NewTLS(tc)
 	}
-	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(creds))
+	conn, err := grpc.NewClient(t.Host, grpc.WithTransportCredentials(creds))
 	if err != nil {
 		return nil, fmt.Errorf("logpipe: OTLP gRPC client: %w", err)
 	}
-	e := &grpcExporter{conn: conn, cfg: cfg, callOpts: []grpc.CallOption{grpc.ForceCodecV2(rawCodec{})}}
-	if cfg.Compression == CompressionGzip {
+	e := &grpcExporter{conn: conn, timeout: t.Timeout, callOpts: []grpc.CallOption{grpc.ForceCodecV2(rawCodec{})}}
+	if t.Gzip {
 		e.callOpts = append(e.callOpts, grpc.UseCompressor(gzip.Name))
 	}
-	if len(cfg.Headers) > 0 {
+	if len(t.Headers) > 0 {
 		e.md = metadata.MD{}
-		for k, v := range cfg.Headers {
+		for k, v := range t.Headers {
 			e.md.Append(strings.ToLower(k), v)
 		}
 	}
@@ -107,7 +106,7 @@ func newGRPCExporter(cfg OTLPConfig) (*grpcExporter, error) {
 
 // Export sends the batch, retrying retryable failures within the timeout.
 func (e *grpcExporter) Export(ctx context.Context, b *Batch) error {
-	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	if e.md != nil {
 		ctx = metadata.NewOutgoingContext(ctx, e.md)

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/esper-platform/obskit/exporters/otlpconf"
+
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -24,7 +26,8 @@ type httpExporter struct {
 	transport *http.Transport
 	url       string
 	header    http.Header
-	cfg       OTLPConfig
+	timeout   time.Duration
+	gzip      bool
 	gzips     sync.Pool // *gzipBuffer
 }
 
@@ -33,33 +36,30 @@ type gzipBuffer struct {
 	w   *gzip.Writer
 }
 
-func newHTTPExporter(cfg OTLPConfig) (*httpExporter, error) {
-	u, err := httpURL(cfg)
-	if err != nil {
-		return nil, err
-	}
+func newHTTPExporter(t otlpconf.Target) *httpExporter {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 16
-	if cfg.TLSConfig != nil {
-		tr.TLSClientConfig = cfg.TLSConfig.Clone()
+	if t.TLSConfig != nil {
+		tr.TLSClientConfig = t.TLSConfig.Clone()
 	}
 	h := http.Header{}
-	for k, v := range cfg.Headers {
+	for k, v := range t.Headers {
 		h.Set(k, v)
 	}
 	h.Set("Content-Type", "application/x-protobuf")
-	if cfg.Compression == CompressionGzip {
+	if t.Gzip {
 		h.Set("Content-Encoding", "gzip")
 	}
-	return &httpExporter{client: &http.Client{Transport: tr}, transport: tr, url: u, header: h, cfg: cfg}, nil
+	return &httpExporter{client: &http.Client{Transport: tr}, transport: tr, url: t.URL(), header: h,
+		timeout: t.Timeout, gzip: t.Gzip}
 }
 
 // Export posts the batch, retrying 429, 502, 503 and 504 within the timeout.
 func (e *httpExporter) Export(ctx context.Context, b *Batch) error {
-	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	body := b.Request()
-	if e.cfg.Compression == CompressionGzip {
+	if e.gzip {
 		g, _ := e.gzips.Get().(*gzipBuffer)
 		if g == nil {
 			g = &gzipBuffer{}

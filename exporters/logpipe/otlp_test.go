@@ -24,6 +24,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/esper-platform/obskit/exporters/logpipe"
+	"github.com/esper-platform/obskit/exporters/otlpconf"
 )
 
 // emitted is one record as a user emits it through the OTel log API.
@@ -211,7 +212,7 @@ func sendStock(t *testing.T, recs []emitted) []flatRecord {
 	return flatten(got)
 }
 
-func sendLogpipe(t *testing.T, recs []emitted, cfg logpipe.OTLPConfig, rcv *receiver) ([]flatRecord, []map[string]string) {
+func sendLogpipe(t *testing.T, recs []emitted, cfg otlpconf.Target, rcv *receiver) ([]flatRecord, []map[string]string) {
 	t.Helper()
 	exp, err := logpipe.NewOTLPExporter(cfg)
 	if err != nil {
@@ -243,19 +244,19 @@ func TestMatchesStockOTLP(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		cfg  func(*receiver) logpipe.OTLPConfig
+		cfg  func(*receiver) otlpconf.Target
 	}{
-		{"grpc", func(r *receiver) logpipe.OTLPConfig {
-			return logpipe.OTLPConfig{Protocol: logpipe.ProtocolGRPC, Endpoint: r.GRPCEndpoint, Insecure: true}
+		{"grpc", func(r *receiver) otlpconf.Target {
+			return otlpconf.Target{Protocol: otlpconf.ProtocolGRPC, Host: r.GRPCEndpoint, Insecure: true}
 		}},
-		{"grpc gzip url", func(r *receiver) logpipe.OTLPConfig {
-			return logpipe.OTLPConfig{Protocol: logpipe.ProtocolGRPC, Endpoint: "http://" + r.GRPCEndpoint, Compression: logpipe.CompressionGzip}
+		{"grpc gzip", func(r *receiver) otlpconf.Target {
+			return otlpconf.Target{Protocol: otlpconf.ProtocolGRPC, Host: r.GRPCEndpoint, Insecure: true, Gzip: true}
 		}},
-		{"http", func(r *receiver) logpipe.OTLPConfig {
-			return logpipe.OTLPConfig{Protocol: logpipe.ProtocolHTTPProtobuf, Endpoint: r.HTTPEndpoint}
+		{"http default path", func(r *receiver) otlpconf.Target {
+			return otlpconf.Target{Protocol: otlpconf.ProtocolHTTPProtobuf, Host: hostOf(r.HTTPEndpoint), Insecure: true}
 		}},
-		{"http gzip signal endpoint", func(r *receiver) logpipe.OTLPConfig {
-			return logpipe.OTLPConfig{Protocol: logpipe.ProtocolHTTPProtobuf, Endpoint: r.HTTPEndpoint + "/v1/logs", SignalEndpoint: true, Compression: logpipe.CompressionGzip}
+		{"http gzip", func(r *receiver) otlpconf.Target {
+			return otlpconf.Target{Protocol: otlpconf.ProtocolHTTPProtobuf, Host: hostOf(r.HTTPEndpoint), Path: "/v1/logs", Insecure: true, Gzip: true}
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -275,14 +276,14 @@ func TestMatchesStockOTLP(t *testing.T) {
 // both protocols, and that the config never prints their values.
 func TestOTLPHeaders(t *testing.T) {
 	recs := testRecords()[:1]
-	for _, proto := range []string{logpipe.ProtocolGRPC, logpipe.ProtocolHTTPProtobuf} {
+	for _, proto := range []string{otlpconf.ProtocolGRPC, otlpconf.ProtocolHTTPProtobuf} {
 		t.Run(proto, func(t *testing.T) {
 			rcv := startReceiver(t, true)
-			cfg := logpipe.OTLPConfig{Protocol: proto, Endpoint: rcv.GRPCEndpoint, Insecure: true,
+			cfg := otlpconf.Target{Protocol: proto, Host: rcv.GRPCEndpoint, Insecure: true,
 				Headers: map[string]string{"Authorization": "Bearer s3cr3t", "x-tenant": "acme"}}
 			want := map[string]string{"authorization": "Bearer s3cr3t", "x-tenant": "acme", "content-type": "application/grpc+proto"}
-			if proto == logpipe.ProtocolHTTPProtobuf {
-				cfg.Endpoint = rcv.HTTPEndpoint
+			if proto == otlpconf.ProtocolHTTPProtobuf {
+				cfg.Host = hostOf(rcv.HTTPEndpoint)
 				want = map[string]string{"Authorization": "Bearer s3cr3t", "X-Tenant": "acme", "Content-Type": "application/x-protobuf"}
 			}
 			for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg)} {
@@ -303,16 +304,18 @@ func TestOTLPHeaders(t *testing.T) {
 	}
 }
 
-// TestOTLPConfigErrors checks that bad settings are reported at construction.
-func TestOTLPConfigErrors(t *testing.T) {
+// hostOf returns the host:port of an http:// URL.
+func hostOf(u string) string { return strings.TrimPrefix(u, "http://") }
+
+// TestOTLPTargetErrors checks that bad targets are reported at construction.
+func TestOTLPTargetErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		cfg  logpipe.OTLPConfig
+		cfg  otlpconf.Target
 		want string
 	}{
-		{"protocol", logpipe.OTLPConfig{Protocol: "http/json"}, `unsupported OTLP protocol "http/json"`},
-		{"compression", logpipe.OTLPConfig{Compression: "zstd"}, `unsupported OTLP compression "zstd"`},
-		{"scheme", logpipe.OTLPConfig{Endpoint: "ftp://x:1"}, `bad OTLP endpoint scheme "ftp"`},
+		{"protocol", otlpconf.Target{Protocol: "http/json", Host: "x:1"}, `unsupported OTLP protocol "http/json"`},
+		{"no host", otlpconf.Target{Protocol: otlpconf.ProtocolGRPC}, `OTLP target has no host`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := logpipe.NewOTLPExporter(tc.cfg)
