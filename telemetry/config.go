@@ -1,7 +1,6 @@
 package telemetry
 
 import (
-	"errors"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -14,7 +13,8 @@ import (
 // Config is the configuration of [Setup], read from the environment by [ConfigFromEnv]: the
 // variables of the OpenTelemetry environment specification that obskit honours, plus obskit's
 // own OBSKIT_* variables for logging. The zero Config is not the default; start from
-// ConfigFromEnv (with envconfig.WithEnvironment for an explicit map).
+// ConfigFromEnv (with envconfig.WithEnvironment for an explicit map), which also records the
+// OTEL_* variables it found but does not recognise, for Setup to warn about.
 type Config struct {
 	// Disabled turns every provider into a no-op; logs still go to the console handler.
 	Disabled bool `env:"OTEL_SDK_DISABLED" envDefault:"false" desc:"disable traces, metrics and OTel logs (console logging stays)"`
@@ -100,18 +100,30 @@ type Config struct {
 
 	// RuntimeMetrics turns the Go runtime metrics on.
 	RuntimeMetrics bool `env:"OBSKIT_RUNTIME_METRICS" envDefault:"true" desc:"emit Go runtime metrics (go.opentelemetry.io/contrib/instrumentation/runtime)"`
+
+	// unknownVars are the OTEL_* variables of the environment that ConfigFromEnv read which
+	// neither Config nor the OpenTelemetry SDK reads; Setup warns about each.
+	unknownVars []string
 }
 
 // ConfigFromEnv reads a [Config] with [envconfig.Load]; pass envconfig.WithEnvironment to read
-// a map instead of the process environment. Bad values are reported in an [*envconfig.Error]
+// a map instead of the process environment. The environment is read once, here: the Config
+// also records the OTEL_* variables that are set but not recognised (a misspelt name), and
+// [Setup] writes one warning for each. Bad values are reported in an [*envconfig.Error]
 // naming every bad variable, without their values.
 func ConfigFromEnv(opts ...envconfig.Option) (Config, error) {
-	return envconfig.Load[Config](opts...)
+	environ := envconfig.Environ(opts...)
+	cfg, err := envconfig.Load[Config](append(slices.Clip(opts), envconfig.WithEnvironment(environ))...)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.unknownVars = unknownOTelVars(environ, envconfig.Names[Config](opts...))
+	return cfg, nil
 }
 
 // Validate checks the values that the types alone do not: exporter names, sampler,
-// propagators, levels and OTLP settings. Each problem is an [*envconfig.VarError]. [Setup]
-// calls it too, for a Config made by hand.
+// propagators, levels and OTLP settings. It returns nil or an [*envconfig.Error] listing each
+// problem once, as an [*envconfig.VarError]. [Setup] calls it too, for a Config made by hand.
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(name, expected string) {
@@ -172,8 +184,8 @@ func (c *Config) Validate() error {
 	if _, err := parseResourceAttributes(c.ResourceAttributes); err != nil {
 		errs = append(errs, err)
 	}
-	errs = append(errs, dedupe(c.OTLP.Validate())...)
-	return errors.Join(errs...)
+	errs = append(errs, c.OTLP.Validate())
+	return envconfig.Join(errs...)
 }
 
 // maxLogQueueSize keeps OTEL_BLRP_MAX_QUEUE_SIZE × 256 bytes within an int on 64-bit systems
@@ -222,27 +234,4 @@ func (c *Config) prometheusAddr() string {
 
 func containsName(names []string, name string) bool {
 	return slices.ContainsFunc(names, func(s string) bool { return strings.EqualFold(strings.TrimSpace(s), name) })
-}
-
-// dedupe splits a joined error and drops repeated messages (a shared OTLP setting is checked
-// once per signal).
-func dedupe(err error) []error {
-	if err == nil {
-		return nil
-	}
-	var all []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		all = j.Unwrap()
-	} else {
-		all = []error{err}
-	}
-	var out []error
-	seen := map[string]bool{}
-	for _, e := range all {
-		if !seen[e.Error()] {
-			seen[e.Error()] = true
-			out = append(out, e)
-		}
-	}
-	return out
 }

@@ -3,6 +3,8 @@ package telemetry_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +47,7 @@ func TestBadValuesAreErrorsNamingTheVariable(t *testing.T) {
 		{"prometheus for logs", map[string]string{"OTEL_LOGS_EXPORTER": "prometheus"}, []string{"OTEL_LOGS_EXPORTER"}},
 		{"sampler", map[string]string{"OTEL_TRACES_SAMPLER": "sometimes"}, []string{"OTEL_TRACES_SAMPLER"}},
 		{"sampler arg", map[string]string{"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "1.5"}, []string{"OTEL_TRACES_SAMPLER_ARG"}},
-		{"propagator", map[string]string{"OTEL_PROPAGATORS": "tracecontext,b3"}, []string{"OTEL_PROPAGATORS"}},
+		{"propagator", map[string]string{"OTEL_PROPAGATORS": "tracecontext,zipkin"}, []string{"OTEL_PROPAGATORS"}},
 		{"protocol", map[string]string{"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "http/json"}, []string{"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL"}},
 		{"headers", map[string]string{"OTEL_EXPORTER_OTLP_HEADERS": "authorization"}, []string{"OTEL_EXPORTER_OTLP_HEADERS"}},
 		{"timeout", map[string]string{"OTEL_EXPORTER_OTLP_TIMEOUT": "soon"}, []string{"OTEL_EXPORTER_OTLP_TIMEOUT"}},
@@ -88,13 +90,105 @@ func TestSecretHeaderNeverPrinted(t *testing.T) {
 }
 
 func TestUnknownOTelVariablesWarnOnce(t *testing.T) {
+	headers := filepath.Join(t.TempDir(), "headers")
+	if err := os.WriteFile(headers, []byte("k=v"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var diag syncBuffer
 	setup(t, map[string]string{"OTEL_SERVCE_NAME": "typo", "OTEL_SERVICE_NAME": "svc", "OTEL_GO_X_OBSERVABILITY": "true",
-		"OTEL_EXPORTER_OTLP_CERTIFICATE": "/ca.pem", "HOME": "/root", "OTEL_TRACES_SAMPLER_ARGS": "0.1"},
+		"OTEL_EXPORTER_OTLP_CERTIFICATE": "/ca.pem", "HOME": "/root", "OTEL_TRACES_SAMPLER_ARGS": "0.1",
+		"OTEL_EXPORTER_OTLP_HEADERS_FILE": headers, "OTEL_EXPORTER_OTLP_ENDPOINT_FILE": "/e",
+		"OTEL_SPAN_LINK_COUNT_LIMIT": "8"},
 		telemetry.WithDiagnostics(&diag), telemetry.WithConsoleWriter(&syncBuffer{}))
-	want := "obskit: OTEL_SERVCE_NAME is set but not recognised; it is ignored\n" +
+	// A secret's _FILE twin is read by envconfig; another variable's is not.
+	want := "obskit: OTEL_EXPORTER_OTLP_ENDPOINT_FILE is set but not recognised; it is ignored\n" +
+		"obskit: OTEL_SERVCE_NAME is set but not recognised; it is ignored\n" +
 		"obskit: OTEL_TRACES_SAMPLER_ARGS is set but not recognised; it is ignored\n"
 	if diag.String() != want {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", diag.String(), want)
+	}
+}
+
+// The environment is read once, by ConfigFromEnv: Setup warns about the variables of the
+// environment the Config was read from, and reads no other.
+func TestUnknownVariablesComeFromTheConfigsEnvironment(t *testing.T) {
+	t.Setenv("OTEL_PROCESS_TYPO", "x")
+	injected := map[string]string{"OTEL_INJECTED_TYPO": "y", "OBSKIT_RUNTIME_METRICS": "false"}
+	for _, tt := range []struct {
+		name string
+		cfg  func() (telemetry.Config, error)
+		want string
+	}{
+		{"process environment", func() (telemetry.Config, error) { return telemetry.ConfigFromEnv() },
+			"obskit: OTEL_PROCESS_TYPO is set but not recognised; it is ignored\n"},
+		{"injected environment", func() (telemetry.Config, error) {
+			return telemetry.ConfigFromEnv(envconfig.WithEnvironment(injected))
+		}, "obskit: OTEL_INJECTED_TYPO is set but not recognised; it is ignored\n"},
+		{"a Config made by hand", func() (telemetry.Config, error) {
+			cfg, err := telemetry.ConfigFromEnv(envconfig.WithEnvironment(injected))
+			if err != nil {
+				return cfg, err
+			}
+			var hand telemetry.Config
+			hand.Propagators, hand.Sampler, hand.SDKLogLevel, hand.LogConsole = cfg.Propagators, cfg.Sampler, cfg.SDKLogLevel, cfg.LogConsole
+			hand.BSPMaxQueueSize, hand.BSPMaxExportBatchSize = cfg.BSPMaxQueueSize, cfg.BSPMaxExportBatchSize
+			hand.BLRPMaxQueueSize, hand.BLRPMaxExportBatchSize = cfg.BLRPMaxQueueSize, cfg.BLRPMaxExportBatchSize
+			return hand, nil
+		}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := tt.cfg()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var diag syncBuffer
+			tel, err := telemetry.Setup(context.Background(), cfg, telemetry.WithDiagnostics(&diag),
+				telemetry.WithConsoleWriter(&syncBuffer{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tel.Shutdown(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			// The process environment of the test run may hold OTEL_* variables of its own.
+			got := diag.String()
+			if tt.want != "" && !strings.Contains(got, tt.want) || tt.name != "process environment" && got != tt.want {
+				t.Errorf("diagnostics: %q, want %q", got, tt.want)
+			}
+			if tt.name == "process environment" && strings.Contains(got, "OTEL_INJECTED_TYPO") {
+				t.Errorf("diagnostics: %q name a variable of another environment", got)
+			}
+		})
+	}
+}
+
+// Nil options, and options given nil, leave their settings at the defaults.
+func TestNilOptionsAreDefaults(t *testing.T) {
+	var diag syncBuffer
+	env := map[string]string{"OTEL_SERVCE_NAME": "typo", "OBSKIT_LOG_CONSOLE": "off"}
+	tel := setup(t, env, nil, telemetry.WithDiagnostics(&diag), telemetry.WithDiagnostics(nil),
+		telemetry.WithConsoleWriter(nil), telemetry.WithMetricReader(nil), telemetry.WithSpanExporter(nil),
+		telemetry.WithLogExporter(nil))
+	tel.Logger().Info("hello")
+	if !strings.Contains(diag.String(), "OTEL_SERVCE_NAME") {
+		t.Errorf("diagnostics: %q; WithDiagnostics(nil) replaced the writer given before", diag.String())
+	}
+}
+
+// Validate lists each problem once, flat, though a shared OTLP setting is checked per signal.
+func TestValidateListsEachProblemOnce(t *testing.T) {
+	cfg := config(t, map[string]string{})
+	cfg.OTLP.Shared.Protocol = "http/json"
+	cfg.LogConsole = "xml"
+	err := cfg.Validate()
+	var cerr *envconfig.Error
+	if !errors.As(err, &cerr) {
+		t.Fatalf("Validate = %v, want an *envconfig.Error", err)
+	}
+	if len(cerr.Errors) != 2 {
+		t.Errorf("Validate = %q, want 2 problems (the shared protocol once, the console)", err)
+	}
+	if n := strings.Count(err.Error(), "OTEL_EXPORTER_OTLP_PROTOCOL"); n != 1 {
+		t.Errorf("Validate = %q names OTEL_EXPORTER_OTLP_PROTOCOL %d times, want once", err, n)
 	}
 }

@@ -2,7 +2,6 @@ package telemetry
 
 import (
 	"io"
-	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -48,15 +47,12 @@ var sdkHandledVars = []string{
 // environment by the exporters themselves, for the shared and the per-signal prefixes.
 var sdkHandledSuffixes = []string{"CERTIFICATE", "CLIENT_KEY", "CLIENT_CERTIFICATE"}
 
-// unknownOTelVars returns, sorted, the OTEL_* names in environ that obskit does not recognise.
-func unknownOTelVars(environ map[string]string) []string {
-	known := map[string]bool{}
-	for _, n := range configVarNames(reflect.TypeFor[Config](), "") {
-		known[n] = true
-	}
+// unknownOTelVars returns, sorted, the OTEL_* names in environ that neither [Config] (whose
+// variables are known) nor the OpenTelemetry SDK reads.
+func unknownOTelVars(environ map[string]string, known []string) []string {
 	var out []string
 	for k := range environ {
-		if !strings.HasPrefix(k, "OTEL_") || known[k] || slices.Contains(sdkHandledVars, k) {
+		if !strings.HasPrefix(k, "OTEL_") || slices.Contains(known, k) || slices.Contains(sdkHandledVars, k) {
 			continue
 		}
 		if strings.HasPrefix(k, "OTEL_EXPORTER_OTLP_") && slices.ContainsFunc(sdkHandledSuffixes, func(s string) bool {
@@ -70,23 +66,6 @@ func unknownOTelVars(environ map[string]string) []string {
 		out = append(out, k)
 	}
 	slices.Sort(out)
-	return out
-}
-
-// configVarNames lists the variables of a configuration struct from its env and envPrefix tags
-// (and their _FILE twins for secrets, which envconfig reads too).
-func configVarNames(t reflect.Type, prefix string) []string {
-	var out []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
-		switch {
-		case name != "" && name != "-":
-			out = append(out, prefix+name, prefix+name+"_FILE")
-		case f.Type.Kind() == reflect.Struct:
-			out = append(out, configVarNames(f.Type, prefix+f.Tag.Get("envPrefix"))...)
-		}
-	}
 	return out
 }
 

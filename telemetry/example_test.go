@@ -29,7 +29,7 @@ func ExampleSetup() {
 		return
 	}
 	var console bytes.Buffer
-	tel, err := telemetry.Setup(ctx, cfg, telemetry.WithEnvironment(environ), telemetry.WithConsoleWriter(&console))
+	tel, err := telemetry.Setup(ctx, cfg, telemetry.WithConsoleWriter(&console))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -52,7 +52,7 @@ func ExampleTelemetry_SetLevel() {
 	environ := map[string]string{"OBSKIT_RUNTIME_METRICS": "false"}
 	cfg, _ := telemetry.ConfigFromEnv(envconfig.WithEnvironment(environ))
 	var console bytes.Buffer
-	tel, err := telemetry.Setup(ctx, cfg, telemetry.WithEnvironment(environ), telemetry.WithConsoleWriter(&console))
+	tel, err := telemetry.Setup(ctx, cfg, telemetry.WithConsoleWriter(&console))
 	if err != nil {
 		fmt.Println(err)
 		return

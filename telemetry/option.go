@@ -11,13 +11,13 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
-// Option configures [Setup].
+// Option configures [Setup]. A nil Option is skipped, and an option given a nil or zero
+// value leaves its setting at the default its comment names.
 type Option interface {
 	apply(options) options
 }
 
 type options struct {
-	environ         map[string]string // nil: the process environment
 	diag            io.Writer
 	console         io.Writer
 	exporterConsole io.Writer // nil: the exporters' default, os.Stdout
@@ -42,22 +42,17 @@ func newOptions(opts []Option) options {
 	return o
 }
 
-// WithEnvironment gives Setup the environment in which to look for OTEL_* variables it does
-// not recognise (one warning each); pass the map given to ConfigFromEnv through
-// envconfig.WithEnvironment. Default: the process environment.
-func WithEnvironment(environ map[string]string) Option {
-	return optionFunc(func(o options) options {
-		if environ == nil {
-			environ = map[string]string{}
-		}
-		o.environ = environ
-		return o
-	})
-}
+// WithEnvironment is ignored.
+//
+// Deprecated: [ConfigFromEnv] records the unrecognised OTEL_* variables of the environment it
+// reads, and Setup warns about those; pass the environment to ConfigFromEnv only, with
+// envconfig.WithEnvironment.
+func WithEnvironment(map[string]string) Option { return nil }
 
 // WithDiagnostics sets where obskit writes its own warnings: unknown variables, dropped log
 // records, failed log exports and (after InstallGlobals) the SDK's errors, each kind at most
-// once per 10 seconds. It must not be a telemetry output. Default: os.Stderr.
+// once per 10 seconds. It must not be a telemetry output. Default, and with a nil w: os.Stderr;
+// to discard the warnings, pass io.Discard.
 func WithDiagnostics(w io.Writer) Option {
 	return optionFunc(func(o options) options {
 		if w != nil {
@@ -68,8 +63,9 @@ func WithDiagnostics(w io.Writer) Option {
 }
 
 // WithConsoleWriter sets where the console log handler (OBSKIT_LOG_CONSOLE) and the console
-// exporters (OTEL_*_EXPORTER=console) write. Default: os.Stderr for the log handler, os.Stdout
-// for the exporters.
+// exporters (OTEL_*_EXPORTER=console) write. Default, and with a nil w: os.Stderr for the log
+// handler, os.Stdout for the exporters. To turn the console log output off, set
+// OBSKIT_LOG_CONSOLE=off.
 func WithConsoleWriter(w io.Writer) Option {
 	return optionFunc(func(o options) options {
 		if w != nil {
@@ -86,8 +82,8 @@ func WithBlockingLogs() Option {
 	return optionFunc(func(o options) options { o.block = true; return o })
 }
 
-// WithResourceAttributes adds resource attributes from code; OTEL_RESOURCE_ATTRIBUTES and
-// OTEL_SERVICE_NAME override them. Default: none.
+// WithResourceAttributes adds resource attributes from code, to those of earlier calls;
+// OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME override them. Default: none.
 func WithResourceAttributes(attrs ...attribute.KeyValue) Option {
 	return optionFunc(func(o options) options {
 		o.resourceAttrs = append(o.resourceAttrs, attrs...)
@@ -96,7 +92,7 @@ func WithResourceAttributes(attrs ...attribute.KeyValue) Option {
 }
 
 // WithSpanExporter adds a span exporter to those named by OTEL_TRACES_EXPORTER, batched with
-// the OTEL_BSP_* settings. Default: none.
+// the OTEL_BSP_* settings. A nil e adds nothing. Default: none.
 func WithSpanExporter(e sdktrace.SpanExporter) Option {
 	return optionFunc(func(o options) options { o.spanExporters = append(o.spanExporters, e); return o })
 }
@@ -104,13 +100,19 @@ func WithSpanExporter(e sdktrace.SpanExporter) Option {
 // WithLogExporter adds an exporter of obskit's log pipeline (exporters/logpipe) to those named
 // by OTEL_LOGS_EXPORTER; every batch goes to each (see exporters.FanOutLogs). With
 // OTEL_LOGS_EXPORTER=none it is the only one: logpipe.Discard{} so measures the whole logging
-// path without a network. Default: none.
+// path without a network. A nil e adds nothing. Default: none.
 func WithLogExporter(e logpipe.Exporter) Option {
 	return optionFunc(func(o options) options { o.logExporters = append(o.logExporters, e); return o })
 }
 
 // WithMetricReader adds a metric reader (a periodic reader around an exporter, or a
-// sdkmetric.ManualReader) to those made for OTEL_METRICS_EXPORTER. Default: none.
+// sdkmetric.ManualReader) to those made for OTEL_METRICS_EXPORTER. A nil r adds nothing.
+// Default: none.
 func WithMetricReader(r sdkmetric.Reader) Option {
-	return optionFunc(func(o options) options { o.metricReaders = append(o.metricReaders, r); return o })
+	return optionFunc(func(o options) options {
+		if r != nil {
+			o.metricReaders = append(o.metricReaders, r)
+		}
+		return o
+	})
 }

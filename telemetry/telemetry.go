@@ -5,11 +5,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
-	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/exporters"
 	"github.com/esper-platform/obskit/exporters/logpipe"
 	"github.com/esper-platform/obskit/exporters/otlpconf"
@@ -27,8 +25,8 @@ import (
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 )
 
-// ScopeName is the instrumentation scope of the log records obskit's Logger emits and of the
-// metrics telemetry itself records.
+// ScopeName is the instrumentation scope of the log records that [Telemetry.Logger] sends to
+// the OTel log pipeline.
 const ScopeName = "github.com/esper-platform/obskit/telemetry"
 
 // Telemetry holds the providers made by [Setup] and the Logger that feeds them. Its methods
@@ -55,17 +53,19 @@ type Telemetry struct {
 // Setup builds the tracer, meter and logger providers described by cfg, and a Logger whose
 // records go to the OTel log pipeline and to the console. It returns an error, and has
 // started nothing, when cfg is invalid or an exporter cannot be made. It does not touch the
-// OTel globals (see [Telemetry.InstallGlobals]). With an empty environment it exports nothing,
-// logs text to stderr and returns at once: see the package documentation for why.
+// OTel globals (see [Telemetry.InstallGlobals]). It writes one warning on the diagnostics
+// writer for each unrecognised OTEL_* variable that [ConfigFromEnv] recorded in cfg. With an
+// empty environment it exports nothing, logs text to stderr and returns at once: see the
+// package documentation for why.
 func Setup(ctx context.Context, cfg Config, opts ...Option) (*Telemetry, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, &envconfig.Error{Errors: dedupe(err)}
+		return nil, err
 	}
 	o := newOptions(opts)
 	t := &Telemetry{cfg: cfg, level: new(slog.LevelVar), diag: newDiagnostics(o.diag)}
 	t.level.Set(cfg.LogLevel)
 	t.propagator, _ = cfg.propagator() // validated
-	t.warnUnknownVars(o)
+	t.warnUnknownVars()
 
 	h := &handler{level: t.level, deny: newDenyList(cfg.LogRedactKeys), console: consoleHandler(cfg.LogConsole, o.console)}
 	if cfg.Disabled {
@@ -211,29 +211,12 @@ func consoleHandler(mode string, w io.Writer) slog.Handler {
 	return slog.NewTextHandler(w, hopts)
 }
 
-// warnUnknownVars writes one warning per OTEL_* variable set but not recognised.
-func (t *Telemetry) warnUnknownVars(o options) {
-	environ := o.environ
-	if environ == nil {
-		environ = map[string]string{}
-		for _, kv := range os.Environ() {
-			if k, v, ok := cutEnv(kv); ok {
-				environ[k] = v
-			}
-		}
-	}
-	for _, name := range unknownOTelVars(environ) {
+// warnUnknownVars writes one warning per OTEL_* variable that ConfigFromEnv found set but not
+// recognised.
+func (t *Telemetry) warnUnknownVars() {
+	for _, name := range t.cfg.unknownVars {
 		_, _ = io.WriteString(t.diag.w, "obskit: "+name+" is set but not recognised; it is ignored\n")
 	}
-}
-
-func cutEnv(kv string) (string, string, bool) {
-	for i := 1; i < len(kv); i++ { // a name may not be empty; Windows has names starting with '='
-		if kv[i] == '=' {
-			return kv[:i], kv[i+1:], true
-		}
-	}
-	return "", "", false
 }
 
 // Logger returns the Logger whose records go, behind one level, to the OTel log pipeline and
