@@ -1,7 +1,8 @@
 # The two commands of the README contract.
 .PHONY: test quickstart tools
 
-# Install what the tests need (cached under .tools/) and run every check, as CI does.
+# Install what the tests need (cached in $OBSKIT_TOOLS_DIR, by default
+# ~/.cache/obskit-tools) and run every check, as CI does.
 test:
 	bash scripts/test.sh
 

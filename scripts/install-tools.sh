@@ -6,11 +6,12 @@
 # Usage: scripts/install-tools.sh [staticcheck] [collector] [versitygw] [jaeger] [debian]
 #        (no argument: all of them, in that order)
 #
-# Go-built tools go to $OBSKIT_TOOLS_DIR/bin (default: <git top level>/.tools/bin),
-# which internal/testserver looks in. Each one is rebuilt only when its binary
-# is missing or its recorded key (version, and for the Collector the sha256 of
-# deploy/otelcol/manifest.yaml) differs from the wanted one, so a second run
-# takes a few seconds. Build output goes to $OBSKIT_TOOLS_DIR/logs/<tool>.log;
+# Go-built tools go to $OBSKIT_TOOLS_DIR/bin (default:
+# ${XDG_CACHE_HOME:-$HOME/.cache}/obskit-tools/bin, outside the clone so that
+# every clone reuses them), which internal/testserver looks in. Each one is
+# rebuilt only when its binary is missing or its recorded key (version, and
+# for the Collector the sha256 of deploy/otelcol/manifest.yaml) differs from
+# the wanted one, so a second run takes a few seconds. Build output goes to $OBSKIT_TOOLS_DIR/logs/<tool>.log;
 # on failure its tail is printed and the script exits non-zero.
 #
 # How the Collector and Jaeger are built follows
@@ -43,8 +44,9 @@ report() {
 
 # run_logged NAME FUNCTION: runs FUNCTION in a subshell with errexit on,
 # output to $LOGS/NAME.log; on failure prints the log's tail and exits.
-# The build folders lie inside the repository's tree: GOWORK=off keeps a
-# go.work there out of them (and -buildvcs=false on go build, its git state).
+# The build folders may lie inside a repository's tree (OBSKIT_TOOLS_DIR is
+# free): GOWORK=off keeps the repository's go.work out of them (and
+# -buildvcs=false on go build, its git state).
 run_logged() {
 	local log=$LOGS/$1.log rc
 	set +e
@@ -183,7 +185,7 @@ install_debian() {
 main() {
 	script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 	REPO=$(git -C "$script_dir" rev-parse --show-toplevel 2>/dev/null || (cd "$script_dir/.." && pwd))
-	TOOLS=${OBSKIT_TOOLS_DIR:-$REPO/.tools}
+	TOOLS=${OBSKIT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/obskit-tools}
 	mkdir -p "$TOOLS"
 	TOOLS=$(cd "$TOOLS" && pwd)
 	BIN=$TOOLS/bin

@@ -14,7 +14,8 @@
 // # Configuration
 //
 // The programs are installed by scripts/install-tools.sh into
-// [ToolsDir]/bin (.tools/bin at the repository root, or $OBSKIT_TOOLS_DIR/bin);
+// [ToolsDir]/bin ($OBSKIT_TOOLS_DIR/bin, by default
+// ${XDG_CACHE_HOME:-$HOME/.cache}/obskit-tools/bin, shared by every clone);
 // aws, prometheus and docker-compose come from Debian packages in /usr/bin.
 // [Tool] finds one; [Require] skips the test when one is missing, or fails it
 // when the environment variable CI is true, so that a test needing a real

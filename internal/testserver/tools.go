@@ -40,11 +40,11 @@ var installStep = map[string]string{
 const debianDir = "/usr/bin"
 
 // ToolsDir returns the folder that scripts/install-tools.sh installs into:
-// $OBSKIT_TOOLS_DIR when set, else .tools in the repository root, found by
-// walking up from the working directory to the first folder that holds a
-// go.mod and either .tools or scripts/install-tools.sh (so nested modules
-// such as bench/ find the root too). Binaries are in ToolsDir()/bin. It
-// returns "" when neither is found. Safe for concurrent use.
+// $OBSKIT_TOOLS_DIR when set, else obskit-tools in the user's cache folder,
+// $XDG_CACHE_HOME or else $HOME/.cache (the scripts' default, outside any
+// clone, so that every clone reuses the tools). Binaries are in
+// ToolsDir()/bin. It returns "" when neither OBSKIT_TOOLS_DIR nor a cache
+// folder is known. Safe for concurrent use.
 func ToolsDir() string {
 	if dir := os.Getenv("OBSKIT_TOOLS_DIR"); dir != "" {
 		abs, err := filepath.Abs(dir)
@@ -53,11 +53,15 @@ func ToolsDir() string {
 		}
 		return abs
 	}
-	root, err := repoRoot()
-	if err != nil {
-		return ""
+	cache := os.Getenv("XDG_CACHE_HOME")
+	if cache == "" {
+		home, err := os.UserHomeDir()
+		if err != nil || home == "" {
+			return ""
+		}
+		cache = filepath.Join(home, ".cache")
 	}
-	return filepath.Join(root, ".tools")
+	return filepath.Join(cache, "obskit-tools")
 }
 
 // Tool returns the path of the named tool: ToolsDir()/bin/NAME for the tools
@@ -76,7 +80,7 @@ func Tool(name string) (string, error) {
 	default:
 		dir := ToolsDir()
 		if dir == "" {
-			return "", fmt.Errorf("testserver: %s: no repository root (go.mod with scripts/install-tools.sh) above the working directory and OBSKIT_TOOLS_DIR unset: %w", name, fs.ErrNotExist)
+			return "", fmt.Errorf("testserver: %s: OBSKIT_TOOLS_DIR, XDG_CACHE_HOME and HOME are all unset: %w", name, fs.ErrNotExist)
 		}
 		path = filepath.Join(dir, "bin", name)
 	}
@@ -124,7 +128,10 @@ func inCI() bool {
 	return err == nil && ci
 }
 
-// repoRoot finds the repository root as described at [ToolsDir].
+// repoRoot finds the repository root, where deploy/ lies: the first folder at
+// or above the working directory that holds a go.mod and either .tools or
+// scripts/install-tools.sh (so nested modules such as bench/ find the root
+// too).
 func repoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {

@@ -95,23 +95,23 @@ func TestToolsDir(t *testing.T) {
 			t.Errorf("ToolsDir = %q, want /opt/tools", got)
 		}
 	})
-	t.Run("repository root", func(t *testing.T) {
+	t.Run("XDG_CACHE_HOME", func(t *testing.T) {
 		t.Setenv("OBSKIT_TOOLS_DIR", "")
-		got := ToolsDir()
-		root := filepath.Dir(filepath.Dir(mustGetwd(t))) // internal/testserver -> root
-		if want := filepath.Join(root, ".tools"); got != want {
+		t.Setenv("XDG_CACHE_HOME", "/var/cache/me")
+		t.Setenv("HOME", "/home/me")
+		if got, want := ToolsDir(), filepath.FromSlash("/var/cache/me/obskit-tools"); got != want {
 			t.Errorf("ToolsDir = %q, want %q", got, want)
 		}
 	})
-}
-
-func mustGetwd(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return wd
+	t.Run("HOME", func(t *testing.T) {
+		t.Setenv("OBSKIT_TOOLS_DIR", "")
+		t.Setenv("XDG_CACHE_HOME", "")
+		t.Setenv("HOME", "/home/me")
+		t.Setenv("USERPROFILE", "/home/me") // os.UserHomeDir on Windows
+		if got, want := ToolsDir(), filepath.Join("/home/me", ".cache", "obskit-tools"); got != want {
+			t.Errorf("ToolsDir = %q, want %q", got, want)
+		}
+	})
 }
 
 func TestFreePort(t *testing.T) {
