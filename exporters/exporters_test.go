@@ -12,11 +12,11 @@ import (
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/exporters"
 	"github.com/esper-platform/obskit/exporters/logpipe"
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
@@ -83,25 +83,17 @@ func TestFileExporterWritesOTLPJSON(t *testing.T) {
 		t.Errorf("metrics: %+v", metrics)
 	}
 
-	// Self-observability: one span and one log record exported by the file exporters.
-	var rm metricdata.ResourceMetrics
-	if err := selfMetrics.Collect(ctx, &rm); err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]int64{}
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name != exporters.MetricExported {
-				continue
-			}
-			for _, p := range m.Data.(metricdata.Sum[int64]).DataPoints {
-				sig, _ := p.Attributes.Value(exporters.AttrSignal)
-				got[sig.AsString()] += p.Value
-			}
+	// Self-observability: one span, one log record and one data point exported by the file
+	// exporters, each under its signal's instrument and its component type.
+	rm := testkit.Collect(t, selfMetrics)
+	for name, typ := range map[string]string{
+		"otel.sdk.exporter.span.exported":              "obskit_file_span_exporter",
+		"otel.sdk.exporter.log.exported":               "obskit_file_log_exporter",
+		"otel.sdk.exporter.metric_data_point.exported": "obskit_file_metric_exporter",
+	} {
+		if got := testkit.SumInt64(rm, name, attribute.String("otel.component.type", typ)); got != 1 {
+			t.Errorf("%s{otel.component.type=%s} = %d, want 1", name, typ, got)
 		}
-	}
-	if got["traces"] != 1 || got["logs"] != 1 || got["metrics"] != 1 {
-		t.Errorf("%s = %v, want 1 per signal", exporters.MetricExported, got)
 	}
 }
 
@@ -121,22 +113,15 @@ func TestFailedExportsAreCounted(t *testing.T) {
 	span.End() // the syncer exports, and fails, here
 	_ = tp.Shutdown(ctx)
 
-	var rm metricdata.ResourceMetrics
-	if err := reader.Collect(ctx, &rm); err != nil {
-		t.Fatal(err)
+	rm := testkit.Collect(t, reader)
+	got := testkit.SumInt64By(rm, "otel.sdk.exporter.span.exported", "error.type")
+	if len(got) != 2 || got[""] != 0 || got["timeout"]+got["_OTHER"] != 1 {
+		t.Errorf("otel.sdk.exporter.span.exported by error.type = %v, want the one span failed", got)
 	}
-	var failures int64
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name == exporters.MetricFailures {
-				for _, p := range m.Data.(metricdata.Sum[int64]).DataPoints {
-					failures += p.Value
-				}
-			}
+	for _, dp := range testkit.Int64Points(rm, "otel.sdk.exporter.span.exported") {
+		if typ, _ := dp.Attributes.Value("otel.component.type"); typ.AsString() != "otlp_http_span_exporter" {
+			t.Errorf("otel.component.type = %q, want otlp_http_span_exporter", typ.AsString())
 		}
-	}
-	if failures != 1 {
-		t.Errorf("%s = %d, want 1", exporters.MetricFailures, failures)
 	}
 }
 

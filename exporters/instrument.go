@@ -3,121 +3,102 @@ package exporters
 import (
 	"context"
 	"errors"
-	"sync/atomic"
 
 	"github.com/esper-platform/obskit/exporters/logpipe"
+	"github.com/esper-platform/obskit/exporters/otlpconf"
+	"github.com/esper-platform/obskit/internal/selfobs"
 
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/semconv/v1.43.0/otelconv"
 )
 
 // ScopeName is the instrumentation scope of the metrics this package emits.
 const ScopeName = "github.com/esper-platform/obskit/exporters"
 
-// Names of the metrics this package emits, and of their attributes.
-const (
-	// MetricExported counts the items (spans, metric data points, log records) handed to an
-	// exporter; those that failed carry error.type.
-	MetricExported = "obskit.exporter.exported"
-	// MetricFailures counts failed export calls.
-	MetricFailures = "obskit.exporter.failures"
-
-	AttrSignal    = "obskit.signal"
-	AttrExporter  = "obskit.exporter"
-	AttrErrorType = "error.type"
-)
-
-// instrumentation records one exporter's metrics. Its attribute sets are built once.
-type instrumentation struct {
-	exported metric.Int64Counter
-	failures metric.Int64Counter
-	ok       metric.AddOption
-	timeout  metric.AddOption
-	canceled metric.AddOption
-	other    metric.AddOption
+// otlpComponentTypes are the semantic conventions' otel.component.type of the OTLP exporters,
+// by signal and protocol.
+var otlpComponentTypes = map[Signal]map[string]otelconv.ComponentTypeAttr{
+	Traces:  {otlpconf.ProtocolGRPC: otelconv.ComponentTypeOtlpGRPCSpanExporter, otlpconf.ProtocolHTTPProtobuf: otelconv.ComponentTypeOtlpHTTPSpanExporter},
+	Metrics: {otlpconf.ProtocolGRPC: otelconv.ComponentTypeOtlpGRPCMetricExporter, otlpconf.ProtocolHTTPProtobuf: otelconv.ComponentTypeOtlpHTTPMetricExporter},
+	Logs:    {otlpconf.ProtocolGRPC: otelconv.ComponentTypeOtlpGRPCLogExporter, otlpconf.ProtocolHTTPProtobuf: otelconv.ComponentTypeOtlpHTTPLogExporter},
 }
 
-func newInstrumentation(mp metric.MeterProvider, sig Signal, exporter string) *instrumentation {
-	m := mp.Meter(ScopeName)
-	// Instrument errors only come from invalid names and units, which are constants here;
-	// a nil-safe noop instrument is returned alongside, so they are ignored.
-	exported, _ := m.Int64Counter(MetricExported, metric.WithUnit("{item}"),
-		metric.WithDescription("Items (spans, metric data points, log records) handed to an exporter; failed ones carry error.type."))
-	failures, _ := m.Int64Counter(MetricFailures, metric.WithUnit("{export}"),
-		metric.WithDescription("Export calls that failed."))
-	base := []attribute.KeyValue{attribute.String(AttrSignal, string(sig)), attribute.String(AttrExporter, exporter)}
-	with := func(errType string) metric.AddOption {
-		return metric.WithAttributeSet(attribute.NewSet(append(base[:2:2], attribute.String(AttrErrorType, errType))...))
+// componentType returns the otel.component.type of the exporter name of sig whose OTLP target
+// (for otlp) is t: the semantic conventions' type for otlp, and obskit_<name>_<signal>_exporter
+// (obskit_file_span_exporter …) for the others, which the conventions do not name.
+func componentType(sig Signal, name string, t otlpconf.Target) otelconv.ComponentTypeAttr {
+	if name == OTLP {
+		return otlpComponentTypes[sig][t.Protocol]
 	}
-	return &instrumentation{
-		exported: exported,
-		failures: failures,
-		ok:       metric.WithAttributeSet(attribute.NewSet(base...)),
-		timeout:  with("timeout"),
-		canceled: with("canceled"),
-		other:    with("_OTHER"),
-	}
+	item := map[Signal]string{Traces: "span", Metrics: "metric", Logs: "log"}[sig]
+	return otelconv.ComponentTypeAttr("obskit_" + name + "_" + item + "_exporter")
 }
 
-func (i *instrumentation) record(ctx context.Context, n int, err error) {
-	ctx = context.WithoutCancel(ctx)
-	if err == nil {
-		if n > 0 {
-			i.exported.Add(ctx, int64(n), i.ok)
-		}
-		return
+// selfobsSignal maps a signal to the instruments its exporters report.
+var selfobsSignal = map[Signal]selfobs.Signal{Traces: selfobs.Spans, Metrics: selfobs.MetricDataPoints, Logs: selfobs.Logs}
+
+// newExporterObservation returns the counts of the exporter name of sig, registered with mp.
+func newExporterObservation(mp metric.MeterProvider, sig Signal, name string, c config) (*selfobs.Exporter, error) {
+	var t otlpconf.Target
+	if name == OTLP {
+		t, _ = c.otlp.resolve(sig) // already resolved without error by the exporter's constructor
 	}
-	opt := i.other
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		opt = i.timeout
-	case errors.Is(err, context.Canceled):
-		opt = i.canceled
+	obs := selfobs.NewExporter(selfobsSignal[sig], selfobs.NewComponent(componentType(sig, name, t)))
+	if err := obs.Register(mp, ScopeName); err != nil {
+		return nil, err
 	}
-	i.exported.Add(ctx, int64(n), opt)
-	i.failures.Add(ctx, 1, opt)
+	return obs, nil
 }
 
-// instrumentedSpans decorates a SpanExporter with [MetricExported] and [MetricFailures].
+// instrumentedSpans decorates a SpanExporter with its otel.sdk.exporter.span.* counts.
 type instrumentedSpans struct {
 	sdktrace.SpanExporter
-	inst *instrumentation
+	obs *selfobs.Exporter
 }
 
 func (e instrumentedSpans) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+	e.obs.Start(len(spans))
 	err := e.SpanExporter.ExportSpans(ctx, spans)
-	e.inst.record(ctx, len(spans), err)
+	e.obs.End(len(spans), 0, err)
 	return err
 }
 
-// instrumentedLogs decorates a logpipe Exporter with [MetricExported] and [MetricFailures].
+// instrumentedLogs decorates a logpipe Exporter with its otel.sdk.exporter.log.* counts. The
+// records a receiver rejects (a partial success) are counted with error.type rejected.
 type instrumentedLogs struct {
 	logpipe.Exporter
-	inst *instrumentation
+	obs *selfobs.Exporter
 }
 
 func (e instrumentedLogs) Export(ctx context.Context, b *logpipe.Batch) error {
 	n := b.Len()
+	e.obs.Start(n)
 	err := e.Exporter.Export(ctx, b)
-	e.inst.record(ctx, n, err)
+	var partial *logpipe.PartialSuccessError
+	if errors.As(err, &partial) {
+		e.obs.End(n, int(min(partial.Rejected, int64(n))), nil)
+	} else {
+		e.obs.End(n, 0, err)
+	}
 	return err
 }
 
-// instrumentedMetrics decorates a metric Exporter with [MetricExported] (in data points) and
-// [MetricFailures]. Its instrumentation can be replaced once the MeterProvider that the
-// exporter itself feeds exists (see [MetricReaders.SetMeterProvider]).
+// instrumentedMetrics decorates a metric Exporter with its otel.sdk.exporter.metric_data_point.*
+// counts. They can be reported to another MeterProvider once the one the exporter itself
+// feeds exists (see [MetricReaders.SetMeterProvider]); nothing counted before is lost.
 type instrumentedMetrics struct {
 	sdkmetric.Exporter
-	name string
-	inst atomic.Pointer[instrumentation]
+	obs *selfobs.Exporter
 }
 
 func (e *instrumentedMetrics) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
+	n := dataPoints(rm)
+	e.obs.Start(n)
 	err := e.Exporter.Export(ctx, rm)
-	e.inst.Load().record(ctx, dataPoints(rm), err)
+	e.obs.End(n, 0, err)
 	return err
 }
 

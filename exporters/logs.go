@@ -31,7 +31,12 @@ func NewLogExporter(ctx context.Context, names []string, opts ...Option) (logpip
 		if err != nil {
 			return nil, err
 		}
-		return instrumentedLogs{Exporter: e, inst: newInstrumentation(c.meterProvider, Logs, name)}, nil
+		obs, err := newExporterObservation(c.meterProvider, Logs, name, c)
+		if err != nil {
+			_ = e.Shutdown(ctx)
+			return nil, err
+		}
+		return instrumentedLogs{Exporter: e, obs: obs}, nil
 	}, func(ctx context.Context, e logpipe.Exporter) error { return e.Shutdown(ctx) })
 	if err != nil {
 		return nil, err

@@ -36,9 +36,12 @@ func (m *MetricReaders) PrometheusAddr() string { return m.promAddr }
 // SetMeterProvider makes the push exporters record their own metrics into mp from now on,
 // instead of the provider given with [WithMeterProvider]. It exists for a MeterProvider that
 // is built with these very readers and so cannot be given before.
+// Counts made before are kept: the metrics report every data point since the exporter was
+// built.
 func (m *MetricReaders) SetMeterProvider(mp metric.MeterProvider) {
 	for _, e := range m.instrumented {
-		e.inst.Store(newInstrumentation(mp, Metrics, e.name))
+		// Registration fails only for invalid instrument names, which are the conventions' own.
+		_ = e.obs.Register(mp, ScopeName)
 	}
 }
 
@@ -80,8 +83,12 @@ func NewMetricReaders(ctx context.Context, names []string, opts ...Option) (*Met
 		if err != nil {
 			return nil, err
 		}
-		ie := &instrumentedMetrics{Exporter: e, name: name}
-		ie.inst.Store(newInstrumentation(c.meterProvider, Metrics, name))
+		obs, err := newExporterObservation(c.meterProvider, Metrics, name, c)
+		if err != nil {
+			_ = e.Shutdown(ctx)
+			return nil, err
+		}
+		ie := &instrumentedMetrics{Exporter: e, obs: obs}
 		out.instrumented = append(out.instrumented, ie)
 		return sdkmetric.NewPeriodicReader(ie, sdkmetric.WithInterval(c.metricInterval), sdkmetric.WithTimeout(c.metricTimeout)), nil
 	}, func(ctx context.Context, r sdkmetric.Reader) error { return r.Shutdown(ctx) })

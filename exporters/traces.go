@@ -27,7 +27,12 @@ func NewSpanExporter(ctx context.Context, names []string, opts ...Option) (sdktr
 		if err != nil {
 			return nil, err
 		}
-		return instrumentedSpans{SpanExporter: e, inst: newInstrumentation(c.meterProvider, Traces, name)}, nil
+		obs, err := newExporterObservation(c.meterProvider, Traces, name, c)
+		if err != nil {
+			_ = e.Shutdown(ctx)
+			return nil, err
+		}
+		return instrumentedSpans{SpanExporter: e, obs: obs}, nil
 	}, func(ctx context.Context, e sdktrace.SpanExporter) error { return e.Shutdown(ctx) })
 	if err != nil {
 		return nil, err

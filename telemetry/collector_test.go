@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/esper-platform/obskit/envconfig"
-	"github.com/esper-platform/obskit/exporters"
 	"github.com/esper-platform/obskit/exporters/otlpconf"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/telemetry"
@@ -105,16 +104,16 @@ func TestCollectorRoundTrip(t *testing.T) {
 			// The exporters' own metrics counted the span and the log record.
 			exported := map[string]float64{}
 			for _, m := range metrics {
-				if m.Name == exporters.MetricExported {
+				if m.Name == "otel.sdk.exporter.span.exported" || m.Name == "otel.sdk.exporter.log.exported" {
 					for _, p := range m.Points {
-						if p.Attributes[exporters.AttrErrorType] == nil {
-							exported[p.Attributes[exporters.AttrSignal].(string)] = p.Value
+						if p.Attributes["error.type"] == nil {
+							exported[m.Name] += p.Value
 						}
 					}
 				}
 			}
-			if exported["traces"] != 1 || exported["logs"] != 1 {
-				t.Errorf("%s: %v, want traces 1 and logs 1", exporters.MetricExported, exported)
+			if exported["otel.sdk.exporter.span.exported"] != 1 || exported["otel.sdk.exporter.log.exported"] != 1 {
+				t.Errorf("exporters' own metrics: %v, want 1 span and 1 log record exported", exported)
 			}
 
 			files, _ := filepath.Glob(filepath.Join(col.OutputDir, "*.jsonl"))

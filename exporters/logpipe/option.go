@@ -2,16 +2,17 @@ package logpipe
 
 import (
 	"io"
-	"os"
 	"runtime"
 	"time"
+
+	"github.com/esper-platform/obskit/internal/selfobs"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 )
 
-// Defaults of the pipeline; see the package documentation for the reasoning.
+// Defaults of the pipeline.
 const (
 	// DefaultQueueBytes bounds the encoded records held in memory.
 	DefaultQueueBytes = 64 << 20
@@ -26,7 +27,7 @@ const (
 	// DefaultWorkers is the number of goroutines that export batches.
 	DefaultWorkers = 2
 	// DefaultWarningInterval is the least time between two warnings.
-	DefaultWarningInterval = 10 * time.Second
+	DefaultWarningInterval = selfobs.DefaultWarningInterval
 	// DefaultAttributeCountLimit is the most attributes kept per record.
 	DefaultAttributeCountLimit = 128
 )
@@ -57,13 +58,14 @@ func newConfig(opts []Option) config {
 		timeout:      DefaultExportTimeout,
 		workers:      DefaultWorkers,
 		shards:       2 * runtime.GOMAXPROCS(0),
-		warnWriter:   os.Stderr,
 		warnInterval: DefaultWarningInterval,
 		limits:       limits{count: DefaultAttributeCountLimit, valueLength: -1},
 		now:          time.Now,
 	}
 	for _, o := range opts {
-		c = o.apply(c)
+		if o != nil {
+			c = o.apply(c)
+		}
 	}
 	if c.resource == nil {
 		c.resource = resource.Default()
@@ -71,11 +73,11 @@ func newConfig(opts []Option) config {
 	if c.meterProvider == nil {
 		c.meterProvider = otel.GetMeterProvider()
 	}
-	if c.warnWriter == nil {
-		c.warnWriter = io.Discard
-	}
 	if c.batchBytes <= 0 {
 		c.batchBytes = DefaultBatchBytes
+	}
+	if c.queueBytes <= 0 {
+		c.queueBytes = DefaultQueueBytes
 	}
 	if c.queueBytes < c.batchBytes {
 		c.queueBytes = c.batchBytes
@@ -107,8 +109,8 @@ type optionFunc func(config) config
 
 func (f optionFunc) apply(c config) config { return f(c) }
 
-// WithResource sets the resource that every exported record carries.
-// Default: [resource.Default] (which reads OTEL_RESOURCE_ATTRIBUTES and
+// WithResource sets the resource that every exported record carries. nil
+// means the default: [resource.Default] (which reads OTEL_RESOURCE_ATTRIBUTES and
 // OTEL_SERVICE_NAME), as sdk/log does.
 func WithResource(r *resource.Resource) Option {
 	return optionFunc(func(c config) config { c.resource = r; return c })
@@ -117,7 +119,7 @@ func WithResource(r *resource.Resource) Option {
 // WithQueueBytes bounds the memory held by queued, encoded records, in bytes.
 // When the bound is reached, new records are dropped and counted (or the
 // caller waits, with [WithBlocking]). Values below the batch size in bytes
-// are raised to it. Default: [DefaultQueueBytes] (64 MiB). There is no
+// are raised to it; zero or less means the default. Default: [DefaultQueueBytes] (64 MiB). There is no
 // standard variable in bytes; OTEL_BLRP_MAX_QUEUE_SIZE counts records and
 // may be mapped to bytes by the caller (for example × 256).
 func WithQueueBytes(n int) Option {
@@ -125,38 +127,39 @@ func WithQueueBytes(n int) Option {
 }
 
 // WithBatchBytes sets the largest encoded size of one exported batch.
-// A single record larger than this is exported alone. Default:
-// [DefaultBatchBytes] (256 KiB).
+// A single record larger than this is exported alone. Zero or less means the
+// default: [DefaultBatchBytes] (256 KiB).
 func WithBatchBytes(n int) Option {
 	return optionFunc(func(c config) config { c.batchBytes = n; return c })
 }
 
 // WithBatchSize sets the largest number of records in one exported batch.
-// Default: [DefaultBatchSize] (2048); env OTEL_BLRP_MAX_EXPORT_BATCH_SIZE.
+// Zero or less means the default: [DefaultBatchSize] (2048); env OTEL_BLRP_MAX_EXPORT_BATCH_SIZE.
 func WithBatchSize(n int) Option {
 	return optionFunc(func(c config) config { c.batchSize = n; return c })
 }
 
 // WithExportInterval sets how often batches that are not full are exported.
-// Default: [DefaultExportInterval] (1s); env OTEL_BLRP_SCHEDULE_DELAY.
+// Zero or less means the default: [DefaultExportInterval] (1s); env OTEL_BLRP_SCHEDULE_DELAY.
 func WithExportInterval(d time.Duration) Option {
 	return optionFunc(func(c config) config { c.interval = d; return c })
 }
 
 // WithExportTimeout bounds each call of [Exporter.Export].
-// Default: [DefaultExportTimeout] (30s); env OTEL_BLRP_EXPORT_TIMEOUT.
+// Zero or less means the default: [DefaultExportTimeout] (30s); env OTEL_BLRP_EXPORT_TIMEOUT.
 func WithExportTimeout(d time.Duration) Option {
 	return optionFunc(func(c config) config { c.timeout = d; return c })
 }
 
 // WithWorkers sets the number of goroutines exporting batches concurrently.
-// Default: [DefaultWorkers] (2). No env var.
+// Zero or less means the default: [DefaultWorkers] (2). No env var.
 func WithWorkers(n int) Option {
 	return optionFunc(func(c config) config { c.workers = n; return c })
 }
 
 // WithShards sets the number of independent queue shards that logging
-// goroutines spread over. Default: 2 × GOMAXPROCS. No env var.
+// goroutines spread over. Zero or less means the default: 2 × GOMAXPROCS.
+// No env var.
 func WithShards(n int) Option {
 	return optionFunc(func(c config) config { c.shards = n; return c })
 }
@@ -169,21 +172,23 @@ func WithBlocking() Option {
 	return optionFunc(func(c config) config { c.blocking = true; return c })
 }
 
-// WithMeterProvider sets the MeterProvider for the pipeline's own metrics.
-// Default: the global MeterProvider (otel.GetMeterProvider).
+// WithMeterProvider sets the MeterProvider for the pipeline's own metrics (see
+// the package documentation, # Emitted telemetry). nil means the default: the
+// global MeterProvider (otel.GetMeterProvider), read when the provider is
+// created.
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	return optionFunc(func(c config) config { c.meterProvider = mp; return c })
 }
 
 // WithWarningWriter sets where rate-limited warnings about dropped records and
 // failed exports are written; they never go through the pipeline itself.
-// nil discards them. Default: os.Stderr.
+// nil means the default: os.Stderr. To discard them, pass io.Discard.
 func WithWarningWriter(w io.Writer) Option {
 	return optionFunc(func(c config) config { c.warnWriter = w; return c })
 }
 
-// WithWarningInterval sets the least time between two warnings.
-// Default: [DefaultWarningInterval] (10s).
+// WithWarningInterval sets the least time between two warnings. Zero or less
+// means the default: [DefaultWarningInterval] (10s).
 func WithWarningInterval(d time.Duration) Option {
 	return optionFunc(func(c config) config { c.warnInterval = d; return c })
 }

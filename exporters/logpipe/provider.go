@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/esper-platform/obskit/internal/selfobs"
+
 	"go.opentelemetry.io/otel/log"
 	"go.opentelemetry.io/otel/log/embedded"
 )
@@ -35,12 +37,11 @@ type Provider struct {
 	scopes    atomic.Pointer[[]*scope] // by id; replaced, never changed
 
 	// Counters kept by export workers.
-	exported       atomic.Uint64
-	exportFailed   atomic.Uint64 // records in failed exports
-	rejected       atomic.Uint64 // records rejected by the receiver
-	drained        atomic.Uint64 // records dropped when Shutdown's deadline expired
-	exportFailures atomic.Uint64 // failed Export calls
-	lastErr        atomic.Pointer[string]
+	exported     atomic.Uint64
+	exportFailed atomic.Uint64 // records in failed exports
+	rejected     atomic.Uint64 // records rejected by the receiver
+	drained      atomic.Uint64 // records dropped when Shutdown's deadline expired
+	lastErr      atomic.Pointer[string]
 
 	stopped      atomic.Bool
 	aborted      atomic.Bool
@@ -54,8 +55,8 @@ type Provider struct {
 
 	shutdownOnce sync.Once
 	shutdownErr  error
-	warner       warner
-	inst         *instrumentation
+	warner       *selfobs.Warner
+	inst         *selfobs.Processor
 }
 
 var _ log.LoggerProvider = (*Provider)(nil)
@@ -77,7 +78,7 @@ func NewProvider(exporter Exporter, opts ...Option) (*Provider, error) {
 		dropped:     make(chan struct{}, 1),
 		stopFlusher: make(chan struct{}),
 		flusherDone: make(chan struct{}),
-		warner:      warner{w: cfg.warnWriter, interval: cfg.warnInterval},
+		warner:      selfobs.NewWarner(cfg.warnWriter, cfg.warnInterval, cfg.now),
 	}
 	p.encoders.New = func() any { return &encoder{buf: make([]byte, 0, 1024)} }
 	if res := cfg.resource; res != nil {
@@ -90,7 +91,7 @@ func NewProvider(exporter Exporter, opts ...Option) (*Provider, error) {
 			p.resourceSchemaField = appendString(nil, tagResourceLogsSchemaURL, u)
 		}
 	}
-	inst, err := newInstrumentation(cfg.meterProvider, p)
+	inst, err := newInstrumentation(p)
 	if err != nil {
 		return nil, err
 	}
@@ -193,12 +194,18 @@ func (p *Provider) flushLoop() {
 	}
 }
 
+// warn writes a rate-limited warning (or, with force, an immediate one) if records were
+// dropped since the last warning.
 func (p *Provider) warn(force bool) {
-	var lastErr string
-	if e := p.lastErr.Load(); e != nil {
-		lastErr = *e
-	}
-	p.warner.check(p.cfg.now(), p.Stats(), lastErr, force)
+	s := p.Stats()
+	p.warner.Loss(s.Dropped, force, func(since uint64) string {
+		msg := fmt.Sprintf("obskit logpipe: WARNING: dropped %d log records since the last warning; since start: %d (queue full: %d, export failed: %d, rejected: %d, after shutdown: %d)",
+			since, s.Dropped, s.DroppedQueueFull, s.DroppedExportFailed, s.DroppedRejected, s.DroppedShutdown)
+		if e := p.lastErr.Load(); e != nil {
+			msg += "; last export error: " + *e
+		}
+		return msg
+	})
 }
 
 // work exports sealed batches until the queue is closed.
@@ -228,7 +235,6 @@ func (p *Provider) work() {
 			p.setLastErr(err)
 		default:
 			p.exportFailed.Add(n)
-			p.exportFailures.Add(1)
 			p.setLastErr(err)
 			p.signalDrop()
 		}
@@ -325,6 +331,6 @@ func (p *Provider) shutdown(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("logpipe: shutdown exporter: %w", err))
 	}
 	p.warn(true)
-	p.inst.freeze(p)
+	p.inst.Freeze()
 	return errors.Join(errs...)
 }

@@ -238,6 +238,9 @@ func (q *queue) release(c *chunk) {
 	q.slots <- struct{}{}
 }
 
+// capacity returns the most records the queue can hold: every chunk full of records.
+func (q *queue) capacity() int64 { return int64(cap(q.slots)) * int64(q.batchSize) }
+
 // counts sums the shard counters.
 func (q *queue) counts() (accepted, droppedFull, droppedClosed uint64) {
 	for i := range q.shards {

@@ -1,7 +1,10 @@
 package spanbatch
 
 import (
+	"io"
 	"time"
+
+	"github.com/esper-platform/obskit/internal/selfobs"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/metric"
@@ -22,6 +25,9 @@ const (
 	// DefaultMaxExportBatchSize is the most spans in one export
 	// (OTEL_BSP_MAX_EXPORT_BATCH_SIZE).
 	DefaultMaxExportBatchSize = 512
+	// DefaultWarningInterval is the least time between two warnings about
+	// dropped spans.
+	DefaultWarningInterval = selfobs.DefaultWarningInterval
 )
 
 type config struct {
@@ -30,6 +36,8 @@ type config struct {
 	maxQueue      int
 	maxBatch      int
 	meterProvider metric.MeterProvider
+	warnWriter    io.Writer
+	warnInterval  time.Duration
 }
 
 func newConfig(opts []Option) config {
@@ -40,7 +48,9 @@ func newConfig(opts []Option) config {
 		maxBatch:      DefaultMaxExportBatchSize,
 	}
 	for _, o := range opts {
-		c = o.apply(c)
+		if o != nil {
+			c = o.apply(c)
+		}
 	}
 	if c.maxBatch > c.maxQueue {
 		c.maxBatch = c.maxQueue // as the SDK does
@@ -61,8 +71,8 @@ type optionFunc func(config) config
 func (f optionFunc) apply(c config) config { return f(c) }
 
 // WithScheduleDelay sets the longest time a span waits in the queue before it
-// is exported; a full batch is exported at once. Values ≤ 0 are ignored.
-// Default: [DefaultScheduleDelay] (5 s), as OTEL_BSP_SCHEDULE_DELAY.
+// is exported; a full batch is exported at once. Zero or less means the
+// default: [DefaultScheduleDelay] (5 s), as OTEL_BSP_SCHEDULE_DELAY.
 func WithScheduleDelay(d time.Duration) Option {
 	return optionFunc(func(c config) config {
 		if d > 0 {
@@ -72,19 +82,21 @@ func WithScheduleDelay(d time.Duration) Option {
 	})
 }
 
-// WithExportTimeout bounds each call of the exporter's ExportSpans. Values
-// ≤ 0 mean no bound. Default: [DefaultExportTimeout] (30 s), as
-// OTEL_BSP_EXPORT_TIMEOUT.
+// WithExportTimeout bounds each call of the exporter's ExportSpans; every
+// export is bounded. Zero or less means the default: [DefaultExportTimeout]
+// (30 s), as OTEL_BSP_EXPORT_TIMEOUT.
 func WithExportTimeout(d time.Duration) Option {
 	return optionFunc(func(c config) config {
-		c.exportTimeout = d
+		if d > 0 {
+			c.exportTimeout = d
+		}
 		return c
 	})
 }
 
 // WithMaxQueueSize sets how many ended spans may wait for export; a span that
-// ends while the queue is full is dropped and counted. Values ≤ 0 are
-// ignored. Default: [DefaultMaxQueueSize] (2048), as OTEL_BSP_MAX_QUEUE_SIZE.
+// ends while the queue is full is dropped and counted. Zero or less means the
+// default: [DefaultMaxQueueSize] (2048), as OTEL_BSP_MAX_QUEUE_SIZE.
 func WithMaxQueueSize(n int) Option {
 	return optionFunc(func(c config) config {
 		if n > 0 {
@@ -96,8 +108,8 @@ func WithMaxQueueSize(n int) Option {
 
 // WithMaxExportBatchSize sets the most spans handed to the exporter in one
 // call, and the queue length at which an export starts without waiting for
-// the schedule delay. It is capped at the queue size; values ≤ 0 are ignored.
-// Default: [DefaultMaxExportBatchSize] (512), as
+// the schedule delay. It is capped at the queue size; zero or less means the
+// default: [DefaultMaxExportBatchSize] (512), as
 // OTEL_BSP_MAX_EXPORT_BATCH_SIZE.
 func WithMaxExportBatchSize(n int) Option {
 	return optionFunc(func(c config) config {
@@ -109,11 +121,30 @@ func WithMaxExportBatchSize(n int) Option {
 }
 
 // WithMeterProvider sets the MeterProvider that receives the processor's own
-// metrics (see the package documentation). Default: the global one
-// (otel.GetMeterProvider), read when the processor is created.
+// metrics (see the package documentation). nil means the default: the global
+// one (otel.GetMeterProvider), read when the processor is created.
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	return optionFunc(func(c config) config {
 		c.meterProvider = mp
+		return c
+	})
+}
+
+// WithWarningWriter sets where rate-limited warnings about dropped spans and
+// failed exports are written; they never go through a telemetry pipeline. nil
+// means the default: os.Stderr. To discard them, pass io.Discard.
+func WithWarningWriter(w io.Writer) Option {
+	return optionFunc(func(c config) config {
+		c.warnWriter = w
+		return c
+	})
+}
+
+// WithWarningInterval sets the least time between two warnings. Zero or less
+// means the default: [DefaultWarningInterval] (10 s).
+func WithWarningInterval(d time.Duration) Option {
+	return optionFunc(func(c config) config {
+		c.warnInterval = d
 		return c
 	})
 }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"go.opentelemetry.io/otel"
+	"github.com/esper-platform/obskit/internal/selfobs"
+
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -40,7 +42,9 @@ type Processor struct {
 
 	shutdownOnce sync.Once
 	shutdownErr  error
-	inst         *instrumentation
+	inst         *selfobs.Processor
+	warner       *selfobs.Warner
+	lastErr      atomic.Pointer[string] // the last export error
 }
 
 var _ sdktrace.SpanProcessor = (*Processor)(nil)
@@ -81,8 +85,9 @@ func New(exp sdktrace.SpanExporter, opts ...Option) (*Processor, error) {
 		flushReq: make(chan chan bool),
 		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
+		warner:   selfobs.NewWarner(c.warnWriter, c.warnInterval, nil),
 	}
-	inst, err := newInstrumentation(c.meterProvider, p)
+	inst, err := newInstrumentation(p)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +132,7 @@ func (p *Processor) OnEnd(s sdktrace.ReadOnlySpan) {
 			// that goroutines ending spans keep busy. Yield this one rather than fill the
 			// queue and drop spans. With an exporter slower than the spans come, this costs
 			// a yield per span between half and full queue, then spans are dropped as with
-			// the SDK's batcher. (Not yielding while the goroutine exports delivered fewer
-			// spans in BenchmarkSpan: 98.7% against 99.4–100%.)
+			// the SDK's batcher (bench/README.md has the delivered share with and without).
 			runtime.Gosched()
 		}
 		return
@@ -193,11 +197,8 @@ func (p *Processor) Shutdown(ctx context.Context) error {
 			err = ctx.Err()
 		}
 		p.shutdownErr = errors.Join(err, p.exp.Shutdown(ctx))
-		if s := p.Stats(); s.DroppedQueueFull+s.DroppedExportFailed > 0 {
-			otel.Handle(fmt.Errorf("spanbatch: %d spans dropped (%d with the queue full, %d in failed exports)",
-				s.DroppedQueueFull+s.DroppedExportFailed, s.DroppedQueueFull, s.DroppedExportFailed))
-		}
-		p.inst.freeze(p)
+		p.warn(true)
+		p.inst.Freeze()
 	})
 	return p.shutdownErr
 }
@@ -213,12 +214,14 @@ func (p *Processor) run() {
 		case <-timer.C:
 		case answer := <-p.flushReq:
 			answer <- p.exportQueued(context.Background())
+			p.warn(false)
 			continue
 		case <-p.stop:
 			p.exportQueued(p.stopCtx)
 			return
 		}
 		p.exportQueued(context.Background())
+		p.warn(false)
 		timer.Reset(p.cfg.scheduleDelay)
 	}
 }
@@ -247,11 +250,8 @@ func (p *Processor) exportQueued(ctx context.Context) bool {
 
 // export hands one batch to the exporter and counts the result.
 func (p *Processor) export(ctx context.Context, batch []sdktrace.ReadOnlySpan) bool {
-	if p.cfg.exportTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, p.cfg.exportTimeout)
-		defer cancel()
-	}
+	ctx, cancel := context.WithTimeout(ctx, p.cfg.exportTimeout)
+	defer cancel()
 	err := p.exp.ExportSpans(ctx, batch)
 	p.mu.Lock()
 	if err != nil {
@@ -262,7 +262,23 @@ func (p *Processor) export(ctx context.Context, batch []sdktrace.ReadOnlySpan) b
 	}
 	p.mu.Unlock()
 	if err != nil {
-		otel.Handle(fmt.Errorf("spanbatch: exporting %d spans: %w", len(batch), err))
+		msg := err.Error()
+		p.lastErr.Store(&msg)
 	}
 	return err == nil
+}
+
+// warn writes a rate-limited warning (or, with force, an immediate one) if spans were dropped
+// since the last warning. It runs on the export goroutine and in Shutdown, never in OnEnd.
+func (p *Processor) warn(force bool) {
+	s := p.Stats()
+	lost := s.DroppedQueueFull + s.DroppedExportFailed + s.DroppedShutdown
+	p.warner.Loss(lost, force, func(since uint64) string {
+		msg := fmt.Sprintf("obskit spanbatch: WARNING: dropped %d spans since the last warning; since start: %d (queue full: %d, export failed: %d, after shutdown: %d)",
+			since, lost, s.DroppedQueueFull, s.DroppedExportFailed, s.DroppedShutdown)
+		if e := p.lastErr.Load(); e != nil {
+			msg += "; last export error: " + *e
+		}
+		return msg
+	})
 }

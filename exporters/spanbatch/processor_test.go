@@ -3,16 +3,19 @@ package spanbatch_test
 import (
 	"context"
 	"errors"
+	"io"
+	"maps"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/esper-platform/obskit/exporters/spanbatch"
+	"github.com/esper-platform/obskit/internal/testkit"
 )
 
 // recExporter records the batches it is given. With gate set, ExportSpans waits for the gate
@@ -74,7 +77,8 @@ func (e *recExporter) spans() (n, largest int) {
 
 func newProcessor(t *testing.T, exp sdktrace.SpanExporter, opts ...spanbatch.Option) (*spanbatch.Processor, *sdktrace.TracerProvider) {
 	t.Helper()
-	opts = append([]spanbatch.Option{spanbatch.WithMeterProvider(metricnoop.NewMeterProvider())}, opts...)
+	opts = append([]spanbatch.Option{spanbatch.WithMeterProvider(metricnoop.NewMeterProvider()),
+		spanbatch.WithWarningWriter(io.Discard)}, opts...)
 	p, err := spanbatch.New(exp, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -312,36 +316,77 @@ func TestMetrics(t *testing.T) {
 	}
 
 	// Collected after Shutdown: the final counts.
-	var rm metricdata.ResourceMetrics
-	if err := reader.Collect(context.Background(), &rm); err != nil {
+	rm := testkit.Collect(t, reader)
+	got := testkit.SumInt64By(rm, "otel.sdk.processor.span.processed", "error.type")
+	if want := map[string]int64{"": 8, "queue_full": 2}; !maps.Equal(got, want) {
+		t.Errorf("otel.sdk.processor.span.processed by error.type = %v, want %v", got, want)
+	}
+	if got := testkit.SumInt64(rm, "otel.sdk.processor.span.queue.size"); got != 0 {
+		t.Errorf("queue.size = %d, want 0", got)
+	}
+	if got := testkit.SumInt64(rm, "otel.sdk.processor.span.queue.capacity"); got != 4 {
+		t.Errorf("queue.capacity = %d, want 4", got)
+	}
+	for _, dp := range testkit.Int64Points(rm, "otel.sdk.processor.span.processed") {
+		typ, _ := dp.Attributes.Value("otel.component.type")
+		name, _ := dp.Attributes.Value("otel.component.name")
+		if typ.AsString() != "batching_span_processor" || !strings.HasPrefix(name.AsString(), "batching_span_processor/") {
+			t.Errorf("component attributes %v, want batching_span_processor and its name", dp.Attributes.ToSlice())
+		}
+	}
+}
+
+// deadlineExporter records the time left until the deadline of each export's context.
+type deadlineExporter struct {
+	mu   sync.Mutex
+	left []time.Duration // -1: no deadline
+}
+
+func (e *deadlineExporter) ExportSpans(ctx context.Context, _ []sdktrace.ReadOnlySpan) error {
+	left := time.Duration(-1)
+	if d, ok := ctx.Deadline(); ok {
+		left = time.Until(d)
+	}
+	e.mu.Lock()
+	e.left = append(e.left, left)
+	e.mu.Unlock()
+	return nil
+}
+
+func (e *deadlineExporter) Shutdown(context.Context) error { return nil }
+
+// TestOptionsZeroNegativeNil: a nil option is skipped, and a zero or negative export timeout
+// means the default one, never an unbounded export.
+func TestOptionsZeroNegativeNil(t *testing.T) {
+	for _, d := range []time.Duration{0, -time.Second} {
+		exp := &deadlineExporter{}
+		_, tp := newProcessor(t, exp, nil, spanbatch.WithExportTimeout(d))
+		endSpans(tp, 1)
+		if err := tp.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if len(exp.left) != 1 || exp.left[0] <= spanbatch.DefaultExportTimeout-5*time.Second || exp.left[0] > spanbatch.DefaultExportTimeout {
+			t.Errorf("WithExportTimeout(%v): time left per export %v, want about %v", d, exp.left, spanbatch.DefaultExportTimeout)
+		}
+	}
+}
+
+// TestWarnsAboutLosses: spans lost in failed exports are reported on the warning writer, with
+// the last export error, at the latest at Shutdown.
+func TestWarnsAboutLosses(t *testing.T) {
+	warnings := &testkit.SyncBuffer{}
+	exp := &recExporter{err: errors.New("collector said no")}
+	p, tp := newProcessor(t, exp, spanbatch.WithWarningWriter(warnings))
+	endSpans(tp, 3)
+	if err := tp.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]int64{}
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if sum, ok := m.Data.(metricdata.Sum[int64]); ok {
-				for _, dp := range sum.DataPoints {
-					key := m.Name
-					if r, ok := dp.Attributes.Value("reason"); ok {
-						key += "/" + r.AsString()
-					}
-					got[key] = dp.Value
-				}
-			}
-		}
+	if s := p.Stats(); s.DroppedExportFailed != 3 {
+		t.Fatalf("stats %+v, want 3 spans in failed exports", s)
 	}
-	want := map[string]int64{
-		"obskit.trace.spans.ended":                 10,
-		"obskit.trace.spans.exported":              8,
-		"obskit.trace.spans.dropped/queue_full":    2,
-		"obskit.trace.spans.dropped/export_failed": 0,
-		"obskit.trace.spans.dropped/shutdown":      0,
-		"obskit.trace.export.failures":             0,
-		"obskit.trace.queue.spans":                 0,
-	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("%s = %d, want %d (all: %v)", k, got[k], v, got)
-		}
+	w := warnings.String()
+	if !strings.Contains(w, "obskit spanbatch: WARNING: dropped 3 spans") || !strings.Contains(w, "export failed: 3") ||
+		!strings.Contains(w, "collector said no") || strings.Count(w, "\n") != 1 {
+		t.Errorf("warnings = %q, want one warning with the 3 spans and the export error", w)
 	}
 }

@@ -1,0 +1,144 @@
+package selfobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/semconv/v1.43.0/otelconv"
+)
+
+// Values of error.type on otel.sdk.exporter.*.exported, besides otelconv.ErrorTypeOther.
+const (
+	// ErrorTimeout: the export's deadline passed.
+	ErrorTimeout = "timeout"
+	// ErrorCanceled: the export's context was cancelled.
+	ErrorCanceled = "canceled"
+	// ErrorRejected: the receiver rejected the items (an OTLP partial success).
+	ErrorRejected = "rejected"
+)
+
+// outcomes are the buckets of exported items, in the order of Exporter.counts.
+var outcomes = [...]string{"", ErrorTimeout, ErrorCanceled, ErrorRejected, string(otelconv.ErrorTypeOther)}
+
+// Exporter counts one exporter's items by outcome. Its methods are safe for concurrent use
+// and record nothing but atomics; [Exporter.Register] reports the counts through observable
+// instruments.
+type Exporter struct {
+	sig      Signal
+	c        Component
+	counts   [len(outcomes)]atomic.Uint64 // by outcome; [0] is success
+	inflight atomic.Int64
+
+	mu  sync.Mutex
+	reg metric.Registration
+}
+
+// NewExporter returns the counts of the exporter of sig identified by c.
+func NewExporter(sig Signal, c Component) *Exporter { return &Exporter{sig: sig, c: c} }
+
+// Component returns the exporter's component.
+func (e *Exporter) Component() Component { return e.c }
+
+// Start records n items handed to the exporter; call End with the export's result.
+func (e *Exporter) Start(n int) { e.inflight.Add(int64(n)) }
+
+// End records the result of the export of n items begun with Start: with err nil, n items
+// exported, of which rejected were rejected by the receiver; with err not nil, n items
+// failed, by the cause err gives (timeout, canceled or _OTHER).
+func (e *Exporter) End(n, rejected int, err error) {
+	e.inflight.Add(-int64(n))
+	rejected = min(max(rejected, 0), n)
+	switch {
+	case err == nil:
+		e.counts[0].Add(uint64(n - rejected))
+		e.counts[3].Add(uint64(rejected))
+	case errors.Is(err, context.DeadlineExceeded):
+		e.counts[1].Add(uint64(n))
+	case errors.Is(err, context.Canceled):
+		e.counts[2].Add(uint64(n))
+	default:
+		e.counts[4].Add(uint64(n))
+	}
+}
+
+// Exported returns the items exported and those that failed, all causes together.
+func (e *Exporter) Exported() (ok, failed uint64) {
+	ok = e.counts[0].Load()
+	for i := 1; i < len(e.counts); i++ {
+		failed += e.counts[i].Load()
+	}
+	return ok, failed
+}
+
+// Register reports the counts through mp's meter for scope, as
+// otel.sdk.exporter.{span,log,metric_data_point}.exported (error.type on failed items) and
+// .inflight, replacing an earlier registration. A nil mp is the global MeterProvider.
+func (e *Exporter) Register(mp metric.MeterProvider, scope string) error {
+	if mp == nil {
+		mp = otel.GetMeterProvider()
+	}
+	m := mp.Meter(scope, metric.WithSchemaURL(semconv.SchemaURL))
+	var (
+		exported   metric.Int64ObservableCounter
+		inflight   metric.Int64ObservableUpDownCounter
+		err1, err2 error
+	)
+	switch e.sig {
+	case Spans:
+		var i1 otelconv.SDKExporterSpanExportedObservable
+		var i2 otelconv.SDKExporterSpanInflightObservable
+		i1, err1 = otelconv.NewSDKExporterSpanExportedObservable(m)
+		i2, err2 = otelconv.NewSDKExporterSpanInflightObservable(m)
+		exported, inflight = i1.Inst(), i2.Inst()
+	case Logs:
+		var i1 otelconv.SDKExporterLogExportedObservable
+		var i2 otelconv.SDKExporterLogInflightObservable
+		i1, err1 = otelconv.NewSDKExporterLogExportedObservable(m)
+		i2, err2 = otelconv.NewSDKExporterLogInflightObservable(m)
+		exported, inflight = i1.Inst(), i2.Inst()
+	default:
+		var i1 otelconv.SDKExporterMetricDataPointExportedObservable
+		var i2 otelconv.SDKExporterMetricDataPointInflightObservable
+		i1, err1 = otelconv.NewSDKExporterMetricDataPointExportedObservable(m)
+		i2, err2 = otelconv.NewSDKExporterMetricDataPointInflightObservable(m)
+		exported, inflight = i1.Inst(), i2.Inst()
+	}
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("selfobs: create exporter metrics: %w", err)
+	}
+	var opts [len(outcomes)]metric.ObserveOption
+	for i, o := range outcomes {
+		var extra []attribute.KeyValue
+		if o != "" {
+			extra = append(extra, semconv.ErrorTypeKey.String(o))
+		}
+		opts[i] = metric.WithAttributeSet(e.c.Attributes(extra...))
+	}
+	reg, err := m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		for i := range e.counts {
+			if n := e.counts[i].Load(); n > 0 || i == 0 {
+				o.ObserveInt64(exported, int64(n), opts[i])
+			}
+		}
+		o.ObserveInt64(inflight, e.inflight.Load(), opts[0])
+		return nil
+	}, exported, inflight)
+	if err != nil {
+		return fmt.Errorf("selfobs: register exporter metrics callback: %w", err)
+	}
+	e.mu.Lock()
+	old := e.reg
+	e.reg = reg
+	e.mu.Unlock()
+	if old != nil {
+		return old.Unregister()
+	}
+	return nil
+}
