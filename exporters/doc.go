@@ -11,8 +11,9 @@
 // not import telemetry; telemetry uses it.
 //
 // Spans and metrics get opentelemetry-go's exporters (sdktrace.SpanExporter, sdkmetric
-// readers); telemetry batches spans with exporters/spanbatch. Logs get exporters of obskit's log pipeline, [logpipe.Exporter]: otlp is
-// [logpipe.NewOTLPExporter], which sends the pipeline's pre-encoded requests as they are;
+// readers); telemetry batches spans with exporters/spanbatch. Logs get exporters of obskit's
+// log pipeline, [logpipe.Exporter]: otlp is [logpipe.NewOTLPExporter], which sends the
+// pipeline's pre-encoded requests as they are;
 // file and console decode each batch's request and write it as one OTLP-JSON line (console:
 // to the writer of [WithConsoleWriter], one line per batch rather than one document per
 // record). [FanOutLogs] combines several; a batch counts as delivered only if every exporter
@@ -22,28 +23,48 @@
 //
 // [OTLPSettings] carries OTEL_EXPORTER_OTLP_{ENDPOINT,PROTOCOL,HEADERS,TIMEOUT,COMPRESSION,INSECURE}
 // and their per-signal overrides (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT …), with env tags, so
-// that a configuration struct read by envconfig can embed it. The specification's rules
-// apply: a per-signal setting wins; the shared endpoint is a base to which /v1/<signal> is
-// appended for http/protobuf; default protocol http/protobuf; default timeout 10s. An export,
-// retries included, never outlasts the timeout. Headers are an envconfig.Secret and never
-// appear in an error. TLS files (OTEL_EXPORTER_OTLP_{,<SIGNAL>_}CERTIFICATE, CLIENT_CERTIFICATE,
-// CLIENT_KEY) are read from the process environment, as opentelemetry-go's exporters do; for
-// logs, a file that cannot be read is an error naming the variable. Everything else is a With*
-// [Option], each saying its default.
+// that a configuration struct read by envconfig can embed it. It is resolved here, once per
+// signal, into an [otlpconf.Target] that every OTLP exporter takes as it is (logpipe's
+// transport included). The specification's rules apply: a per-signal setting wins; the shared
+// endpoint is a base to which /v1/<signal> is appended for http/protobuf; default protocol
+// http/protobuf; default timeout 10s. An export, retries included, never outlasts the
+// timeout. Headers are an envconfig.Secret and never appear in an error. TLS files
+// (OTEL_EXPORTER_OTLP_{,<SIGNAL>_}CERTIFICATE, CLIENT_CERTIFICATE, CLIENT_KEY) are read from
+// the process environment, as opentelemetry-go's exporters do; for logs, a file that cannot
+// be read is an error naming the variable. Everything else is a With* [Option], each saying
+// its default; a nil Option is skipped, and a zero or negative value means the default.
 //
 // # Emitted telemetry
 //
-// Every exporter but prometheus is decorated so that it records, into the MeterProvider of
-// [WithMeterProvider] (default: the global one):
+// Every exporter but prometheus is decorated so that it reports, into the MeterProvider of
+// [WithMeterProvider] (default: the global one), under the scope [ScopeName], the semantic
+// conventions' exporter instruments, as observable instruments read from atomic counters
+// (one add per export call, nothing per item):
 //
-//   - obskit.exporter.exported (counter, {item}): spans, metric data points or log records
-//     handed to the exporter, with obskit.signal and obskit.exporter; those whose export
-//     failed, and are therefore lost, also carry error.type (timeout, canceled or _OTHER).
-//   - obskit.exporter.failures (counter, {export}): failed export calls, same attributes.
+//   - otel.sdk.exporter.span.exported, otel.sdk.exporter.log.exported,
+//     otel.sdk.exporter.metric_data_point.exported (counters, {span}, {log_record},
+//     {data_point}): the items whose export finished. Items that failed carry error.type:
+//     timeout, canceled, rejected (refused by the receiver in an OTLP partial success) or
+//     _OTHER.
+//   - otel.sdk.exporter.span.inflight, otel.sdk.exporter.log.inflight,
+//     otel.sdk.exporter.metric_data_point.inflight (up-down counters): items being exported.
+//
+// Every point carries otel.component.type and otel.component.name ("type/N", N counting the
+// components of that type in the process). The type is the conventions' own for otlp
+// (otlp_grpc_span_exporter, otlp_http_log_exporter, otlp_http_metric_exporter …) and
+// obskit_<name>_<span|log|metric>_exporter for console and file (obskit_file_span_exporter).
+//
+// A lost item is counted once, by the layer where it is lost. The batching processors
+// (exporters/spanbatch, exporters/logpipe) count, as otel.sdk.processor.{span,log}.processed,
+// the items they hand to the exporter (no error.type) and those they drop themselves
+// (error.type queue_full or shutdown). An item handed to an exporter whose export fails is
+// counted by the exporter's decorator above, with error.type, and by nobody else. Neither
+// layer counts export calls: a failed call shows as its items.
 //
 // # Shutdown
 //
 // The exporters are shut down by the provider, processor or log pipeline that owns them; the
 // file exporters close their file then. [MetricReaders.Close] stops the prometheus exporter's HTTP
-// server once the MeterProvider is shut down.
+// server once the MeterProvider is shut down. The decorators' counts stay readable after
+// Shutdown, so a MeterProvider shut down last still exports them.
 package exporters

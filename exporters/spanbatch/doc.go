@@ -10,55 +10,56 @@
 //	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p))
 //	defer tp.Shutdown(ctx)
 //
-// # Why the SDK's batcher is replaced
-//
 // The SDK's BatchSpanProcessor hands every ended span to its goroutine over a
-// channel. The goroutine waits on that channel, so each span wakes it: a
-// futex call on the path of the code that ends the span, and a processor the
-// goroutine takes from the application for every span. On the 2-core machine
-// obskit is developed on, with an S3 Put that ends three spans, that is about
-// 9–14 µs of CPU per Put (BenchmarkPutOverhead in objstore/s3). [Processor]
-// appends the span to a slice under a mutex and signals the goroutine once
-// per full batch (512 spans by default); otherwise the goroutine wakes on its
-// timer. BenchmarkSpan (bench_test.go) starts and ends one span with four
-// attributes; in three runs of 2–6 counts on a shared machine: 1.1–1.7 µs with
-// this processor, 1.5–3.5 µs with the SDK's, 0.9–1.8 µs with no processor at
-// all (the span alone), so the processor's own share is a few hundred
-// nanoseconds. Both allocate the same (8 allocations, 1,528 B per span).
+// channel, so each span wakes that goroutine: a futex call on the path of the
+// code that ends the span. [Processor] appends the span to a slice under a
+// mutex and signals the goroutine once per full batch; otherwise the
+// goroutine wakes on its timer. When the goroutine was woken for a full
+// batch but has not yet taken the queue, a goroutine that ends a span with
+// the queue more than half full yields its processor (runtime.Gosched) once,
+// so that the export goroutine runs before the queue fills.
 //
-// When the goroutine is woken for a full batch but has not yet taken the
-// queue (the goroutines ending spans keep every processor busy), a goroutine
-// that ends a span with the queue more than half full yields its processor
-// (runtime.Gosched) once, so that the export goroutine runs before the queue
-// fills. In BenchmarkSpan's loops, which end nothing but spans, this keeps
-// 99.4–100% of the spans (delivered-%), where the SDK's batcher, with the same
-// queue size, delivered 90–99% serially and 81–92% in parallel.
+// The package exists only while it beats the SDK's batcher: BenchmarkSpan
+// (bench_test.go) compares both, and no processor at all, in the same run;
+// bench/README.md has the figures (time and allocations per span, share of
+// spans delivered).
 //
 // # Configuration
 //
 // The options mirror the OTEL_BSP_* variables and have their defaults:
 // [WithScheduleDelay] (5 s), [WithExportTimeout] (30 s), [WithMaxQueueSize]
-// (2048), [WithMaxExportBatchSize] (512). telemetry reads the variables and
-// passes them on; this package reads no environment.
+// (2048), [WithMaxExportBatchSize] (512); and [WithMeterProvider] (the global
+// MeterProvider), [WithWarningWriter] (os.Stderr), [WithWarningInterval]
+// (10 s). A nil Option is skipped; a zero or negative value, or a nil
+// writer or provider, means the default: every export is bounded by a
+// timeout. telemetry reads the variables and passes them on; this package
+// reads no environment.
 //
 // # Emitted telemetry
 //
-// Through [WithMeterProvider] (default: the global MeterProvider), observable
-// counters read from [Processor.Stats] at collection, so nothing is recorded
-// when a span ends:
+// Through [WithMeterProvider], under the scope [ScopeName], the semantic
+// conventions' instruments of a batching span processor, observable and read
+// from [Processor.Stats] at collection (nothing is recorded when a span
+// ends). Every point carries otel.component.type batching_span_processor and
+// otel.component.name batching_span_processor/N:
 //
-//   - obskit.trace.spans.ended: sampled spans given to the processor.
-//   - obskit.trace.spans.exported: spans in successful exports.
-//   - obskit.trace.spans.dropped, by reason: queue_full, export_failed,
-//     shutdown (ended after Shutdown).
-//   - obskit.trace.export.failures: failed ExportSpans calls.
-//   - obskit.trace.queue.spans (up-down counter): spans waiting or being
-//     exported.
+//	otel.sdk.processor.span.processed       counter  {span}  spans handed to the exporter (no error.type),
+//	                                                         or dropped here: error.type queue_full or shutdown
+//	otel.sdk.processor.span.queue.size      updown   {span}  spans queued or being exported
+//	otel.sdk.processor.span.queue.capacity  updown   {span}  WithMaxQueueSize
 //
-// Every sampled span is counted once: ended = exported + dropped + queued.
-// Export errors go to otel.Handle, and Shutdown reports there how many spans
-// were dropped, if any. After Shutdown the metrics keep reporting the final
-// counts.
+// The outcome of an export is the exporter's to count: exporters decorates
+// the exporters it builds with otel.sdk.exporter.span.exported (error.type on
+// failed spans), so that each lost span is counted once. [Processor.Stats]
+// still gives every count (DroppedExportFailed and ExportFailures included);
+// every sampled span is in exactly one of Exported, Dropped* or Queued.
+// After Shutdown the metrics keep reporting the final counts without
+// holding the processor.
+//
+// When spans are lost, for any reason, a one-line warning with the counts
+// and the last export error is written to the [WithWarningWriter] writer, by
+// the export goroutine at most once per [WithWarningInterval], and once more
+// at Shutdown; never from OnEnd.
 //
 // # Shutdown
 //
