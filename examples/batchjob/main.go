@@ -10,7 +10,6 @@ import (
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/examples/internal/humanize"
-	"github.com/esper-platform/obskit/examples/internal/procenv"
 	"github.com/esper-platform/obskit/examples/internal/storage"
 	"github.com/esper-platform/obskit/objstore/s3"
 	"github.com/esper-platform/obskit/telemetry"
@@ -20,7 +19,7 @@ import (
 const shutdownTimeout = 15 * time.Second
 
 func main() {
-	p := process{environ: procenv.Map(), stdout: os.Stdout, stderr: os.Stderr}
+	p := process{environ: envconfig.Environ(), stdout: os.Stdout, stderr: os.Stderr}
 	if err := run(context.Background(), p); err != nil {
 		fmt.Fprintln(os.Stderr, "batchjob:", err)
 		os.Exit(1)
@@ -45,10 +44,7 @@ func run(ctx context.Context, p process) error {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 
-	env := make(map[string]string, len(p.environ)+1)
-	for k, v := range p.environ {
-		env[k] = v
-	}
+	env := envconfig.Environ(envconfig.WithEnvironment(p.environ))
 	if env["OTEL_SERVICE_NAME"] == "" {
 		env["OTEL_SERVICE_NAME"] = "obskit-batchjob"
 	}
@@ -57,7 +53,7 @@ func run(ctx context.Context, p process) error {
 		return err
 	}
 	prog := newProgress(p.stdout, cfg.Progress)
-	opts := append([]telemetry.Option{telemetry.WithEnvironment(env), telemetry.WithBlockingLogs(),
+	opts := append([]telemetry.Option{telemetry.WithBlockingLogs(),
 		telemetry.WithConsoleWriter(prog.around(p.stderr)), telemetry.WithDiagnostics(p.stderr)}, p.telemetry...)
 	tel, err := telemetry.Setup(ctx, telCfg, opts...)
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/examples/internal/otlpfile"
-	"github.com/esper-platform/obskit/examples/internal/procenv"
 	"github.com/esper-platform/obskit/examples/internal/storage"
 	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/s3"
@@ -24,7 +23,7 @@ import (
 const shutdownTimeout = 15 * time.Second
 
 func main() {
-	if err := run(context.Background(), procenv.Map(), os.Stdout, os.Stderr); err != nil {
+	if err := run(context.Background(), envconfig.Environ(), os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
@@ -52,7 +51,7 @@ func run(ctx context.Context, environ map[string]string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	tel, err := telemetry.Setup(ctx, telCfg, telemetry.WithEnvironment(telEnv),
+	tel, err := telemetry.Setup(ctx, telCfg,
 		telemetry.WithConsoleWriter(stderr), telemetry.WithDiagnostics(stderr))
 	if err != nil {
 		return err

@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"slices"
+
+	"github.com/esper-platform/obskit/envconfig"
 )
 
 // otlpEndpointVars are the variables whose presence means "send to a real OTLP endpoint".
@@ -21,10 +23,7 @@ var exporterVars = []string{"OTEL_TRACES_EXPORTER", "OTEL_METRICS_EXPORTER", "OT
 // file folder, and a service name. The folder is OBSKIT_FILE_EXPORTER_DIR, else outDir, else a
 // new temporary directory; it is returned too.
 func telemetryEnv(environ map[string]string, outDir string) (env map[string]string, dir string, err error) {
-	env = make(map[string]string, len(environ)+6)
-	for k, v := range environ {
-		env[k] = v
-	}
+	env = envconfig.Environ(envconfig.WithEnvironment(environ))
 	otlp := slices.ContainsFunc(otlpEndpointVars, func(k string) bool { return environ[k] != "" })
 	for _, k := range exporterVars {
 		if env[k] == "" {

@@ -15,14 +15,13 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 
 	"github.com/esper-platform/obskit/envconfig"
-	"github.com/esper-platform/obskit/examples/internal/procenv"
 	"github.com/esper-platform/obskit/examples/internal/storage"
 	"github.com/esper-platform/obskit/objstore/s3"
 	"github.com/esper-platform/obskit/telemetry"
 )
 
 func main() {
-	p := process{environ: procenv.Map(), stdout: os.Stdout, stderr: os.Stderr}
+	p := process{environ: envconfig.Environ(), stdout: os.Stdout, stderr: os.Stderr}
 	if err := run(context.Background(), p); err != nil {
 		fmt.Fprintln(os.Stderr, "service:", err)
 		os.Exit(1)
@@ -55,8 +54,8 @@ func run(ctx context.Context, p process) error {
 	if err != nil {
 		return err
 	}
-	opts := append([]telemetry.Option{telemetry.WithEnvironment(telEnv),
-		telemetry.WithConsoleWriter(p.stderr), telemetry.WithDiagnostics(p.stderr)}, p.telemetry...)
+	opts := append([]telemetry.Option{telemetry.WithConsoleWriter(p.stderr), telemetry.WithDiagnostics(p.stderr)},
+		p.telemetry...)
 	tel, err := telemetry.Setup(ctx, telCfg, opts...)
 	if err != nil {
 		return err
@@ -137,10 +136,7 @@ func instrument(mux *http.ServeMux, tel *telemetry.Telemetry, timeout time.Durat
 
 // withDefault returns a copy of environ in which key is set to value unless it was set.
 func withDefault(environ map[string]string, key, value string) map[string]string {
-	env := make(map[string]string, len(environ)+1)
-	for k, v := range environ {
-		env[k] = v
-	}
+	env := envconfig.Environ(envconfig.WithEnvironment(environ))
 	if env[key] == "" {
 		env[key] = value
 	}

@@ -27,7 +27,7 @@ func emit(t *testing.T, dir string, names ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tel, err := telemetry.Setup(ctx, cfg, telemetry.WithEnvironment(env))
+	tel, err := telemetry.Setup(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
