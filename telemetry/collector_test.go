@@ -36,7 +36,7 @@ func TestCollectorRoundTrip(t *testing.T) {
 				"OBSKIT_LOG_CONSOLE":          "off",
 				"OBSKIT_RUNTIME_METRICS":      "false",
 			}
-			tel, err := telemetry.Setup(context.Background(), config(t, env), telemetry.WithEnvironment(env))
+			tel, err := telemetry.Setup(context.Background(), config(t, env))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -94,11 +94,11 @@ func config(t testing.TB, env map[string]string) telemetry.Config {
 	return cfg
 }
 
-// setup runs Setup with env, the extra options, and an isolated environment; Shutdown is
-// registered as a cleanup.
+// setup runs Setup with the Config read from env (not the process environment) and the extra
+// options; Shutdown is registered as a cleanup.
 func setup(t testing.TB, env map[string]string, opts ...telemetry.Option) *telemetry.Telemetry {
 	t.Helper()
-	tel, err := telemetry.Setup(context.Background(), config(t, env), append([]telemetry.Option{telemetry.WithEnvironment(env)}, opts...)...)
+	tel, err := telemetry.Setup(context.Background(), config(t, env), opts...)
 	if err != nil {
 		t.Fatalf("Setup: %v", err)
 	}

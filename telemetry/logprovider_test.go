@@ -152,7 +152,7 @@ func TestShutdownDeadlineSaysWhatWasLost(t *testing.T) {
 	exp := &memLogs{block: make(chan struct{})}
 	defer close(exp.block)
 	env := map[string]string{"OBSKIT_LOG_CONSOLE": "off", "OBSKIT_RUNTIME_METRICS": "false", "OTEL_LOGS_EXPORTER": "none"}
-	tel, err := telemetry.Setup(context.Background(), config(t, env), telemetry.WithEnvironment(env),
+	tel, err := telemetry.Setup(context.Background(), config(t, env),
 		telemetry.WithLogExporter(exp), telemetry.WithDiagnostics(&syncBuffer{}))
 	if err != nil {
 		t.Fatal(err)
@@ -215,7 +215,7 @@ func TestShutdownOrderLogsTracesMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"OBSKIT_LOG_CONSOLE": "off", "OBSKIT_RUNTIME_METRICS": "false"}
-	tel, err := telemetry.Setup(context.Background(), config(t, env), telemetry.WithEnvironment(env),
+	tel, err := telemetry.Setup(context.Background(), config(t, env),
 		telemetry.WithLogExporter(&recordingLogs{r: rec}),
 		telemetry.WithSpanExporter(recordingSpans{SpanExporter: tracetest.NewNoopExporter(), r: rec}),
 		telemetry.WithMetricReader(sdkmetric.NewPeriodicReader(recordingMetrics{Exporter: metricExp, r: rec})))

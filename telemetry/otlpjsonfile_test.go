@@ -34,7 +34,7 @@ func TestFileExporterOutputReadsAsCollectorInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	tel, err := telemetry.Setup(ctx, cfg, telemetry.WithEnvironment(environ))
+	tel, err := telemetry.Setup(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
