@@ -48,8 +48,9 @@ type Config struct {
 	// logs.jsonl; required when an exporter list names file.
 	FileExporterDir string `env:"OBSKIT_FILE_EXPORTER_DIR" desc:"folder to which the file exporters append OTLP-JSON lines (required by the file exporter)"`
 
-	// Propagators lists context propagators: tracecontext, baggage, none.
-	Propagators []string `env:"OTEL_PROPAGATORS" envDefault:"tracecontext,baggage" desc:"context propagators: tracecontext, baggage, none"`
+	// Propagators lists context propagators: tracecontext, baggage, b3, b3multi, jaeger, xray,
+	// ottrace, none.
+	Propagators []string `env:"OTEL_PROPAGATORS" envDefault:"tracecontext,baggage" desc:"context propagators: tracecontext, baggage, b3, b3multi, jaeger, xray, ottrace, none"`
 	// Sampler is one of always_on, always_off, traceidratio, parentbased_always_on,
 	// parentbased_always_off, parentbased_traceidratio.
 	Sampler string `env:"OTEL_TRACES_SAMPLER" envDefault:"parentbased_always_on" desc:"trace sampler: always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio"`
@@ -63,13 +64,13 @@ type Config struct {
 
 	BLRPScheduleDelay exporters.Duration `env:"OTEL_BLRP_SCHEDULE_DELAY" envDefault:"1000" desc:"delay between log record exports, in milliseconds"`
 	BLRPExportTimeout exporters.Duration `env:"OTEL_BLRP_EXPORT_TIMEOUT" envDefault:"30000" desc:"log export timeout, in milliseconds"`
-	// BLRPMaxQueueSize bounds the log queue's memory at this × 256 bytes (a typical record
-	// takes ~165); the default, 262144, is 64 MiB. The specification's default, 2048, would
-	// drop most of a burst: see the package documentation.
+	// BLRPMaxQueueSize bounds the log queue's memory at this × 256 bytes of encoded records;
+	// the default, 262144, is 64 MiB. It is not the specification's 2048 records, which would
+	// drop most of a burst: exporters/logpipe's documentation says why.
 	BLRPMaxQueueSize int `env:"OTEL_BLRP_MAX_QUEUE_SIZE" envDefault:"262144" desc:"log queue bound, in records of 256 bytes (default 64 MiB); more are dropped (counted in obskit.log.records.dropped) unless OBSKIT_LOG_BLOCK is set"`
 	// BLRPMaxExportBatchSize is the most records per export; a batch is also at most 256 KiB
-	// of encoded records. The default is 2048, not the specification's 512: see the package
-	// documentation.
+	// of encoded records. The default is 2048, not the specification's 512: see
+	// exporters/logpipe's documentation.
 	BLRPMaxExportBatchSize int `env:"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE" envDefault:"2048" desc:"log records per export at most (and at most 256 KiB)"`
 
 	// LogRecordAttributeCountLimit is the most attributes kept per log record; the others are

@@ -1,5 +1,6 @@
-// Package telemetry sets up OpenTelemetry traces, metrics and logs for a service in one call,
-// with log/slog feeding obskit's OTel log pipeline (exporters/logpipe). The entry point is [Setup]:
+// Package telemetry sets up OpenTelemetry traces, metrics and logs for a program in one call,
+// with log/slog feeding obskit's OTel log pipeline (exporters/logpipe). The entry point is
+// [Setup], on a [Config] read by [ConfigFromEnv]:
 //
 //	cfg, err := telemetry.ConfigFromEnv()
 //	if err != nil { ... }
@@ -14,127 +15,93 @@
 //
 // # Configuration
 //
-// [Config] is read by [ConfigFromEnv] through envconfig: the OpenTelemetry environment
-// variables (OTEL_SDK_DISABLED, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
+// [ConfigFromEnv] reads the environment, once, through envconfig (tests inject a map with
+// envconfig.WithEnvironment): the variables of the OpenTelemetry environment specification
+// that obskit honours (OTEL_SDK_DISABLED, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
 // OTEL_{TRACES,METRICS,LOGS}_EXPORTER, OTEL_EXPORTER_OTLP_* with per-signal overrides,
-// OTEL_EXPORTER_PROMETHEUS_HOST/PORT, OTEL_PROPAGATORS, OTEL_TRACES_SAMPLER and _ARG,
-// OTEL_BSP_*, OTEL_BLRP_*, OTEL_LOGRECORD_ATTRIBUTE_{COUNT,VALUE_LENGTH}_LIMIT,
-// OTEL_METRIC_EXPORT_INTERVAL/TIMEOUT, OTEL_LOG_LEVEL) and obskit's
-// own: OBSKIT_LOG_LEVEL (default INFO, changeable with [Telemetry.SetLevel]),
-// OBSKIT_LOG_CONSOLE (text, json or off; default text on stderr), OBSKIT_LOG_REDACT_KEYS,
-// OBSKIT_LOG_BLOCK, OBSKIT_RUNTIME_METRICS (default true), OBSKIT_FILE_EXPORTER_DIR,
-// OBSKIT_SERVICE_VERSION, OBSKIT_DEPLOYMENT_ENVIRONMENT. Each field's desc tag says what it
-// does. OTLP headers are an [envconfig.Secret]. A bad value is an [*envconfig.Error] from
-// ConfigFromEnv or Setup, naming the variable and never its value. An OTEL_* variable that is
-// set but not recognised gets one warning at Setup, on the diagnostics writer (stderr).
+// OTEL_EXPORTER_PROMETHEUS_*, OTEL_PROPAGATORS, OTEL_TRACES_SAMPLER*, OTEL_BSP_*, OTEL_BLRP_*,
+// OTEL_LOGRECORD_ATTRIBUTE_*, OTEL_METRIC_EXPORT_*, OTEL_LOG_LEVEL) and obskit's own OBSKIT_*
+// variables. [Config]'s fields name each variable, its default and what it does; the README
+// has the table. OTLP headers are an envconfig.Secret. A bad value is an [*envconfig.Error]
+// from ConfigFromEnv or Setup that names every bad variable and never quotes a value. An
+// OTEL_* variable that is set but read neither by obskit nor by the OpenTelemetry SDK (a
+// misspelt name) is recorded by ConfigFromEnv, and Setup writes one warning for it on the
+// diagnostics writer. [Option]s add what the environment cannot say (writers, exporters and
+// readers from code); a nil Option, or an option given nil, leaves its setting at its default.
 //
-// Defaults when nothing is configured: no exporter at all, and logs as text on stderr. The
-// specification's default, otlp to localhost, means on a laptop without a Collector an export
-// attempt, a retry loop and an error message every second for logs, every five for spans and
-// every minute for metrics, for as long as the program runs. So an exporter list that is not
-// set means otlp when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT or the signal's
-// own), and none otherwise; setting OTEL_*_EXPORTER explicitly restores full control. When
-// OTLP is used, an export, retries included, is bounded by OTEL_EXPORTER_OTLP_TIMEOUT
-// (default 10s): retries back off from 1s and stop at that timeout rather than after the
-// exporters' default minute. Spans are still recorded without an exporter, so that log
-// records carry trace and span ids.
+// Defaults when nothing is configured: no exporter at all, and logs as text on stderr. An
+// exporter list that is not set means otlp when an OTLP endpoint is set
+// (OTEL_EXPORTER_OTLP_ENDPOINT or the signal's own) and none otherwise, rather than the
+// specification's otlp to localhost, which without a Collector means an endless retry loop
+// and an error message every few seconds; setting OTEL_*_EXPORTER explicitly restores full
+// control. An OTLP export, retries included, is bounded by OTEL_EXPORTER_OTLP_TIMEOUT. Spans
+// are recorded even without an exporter, so that log records carry trace and span ids.
 //
 // The resource holds service.name (default unknown_service:<executable>), service.version
-// (default: the main module's version from the binary's build info), deployment.environment.name,
-// host, process (pid, executable name; not the command line, which may hold secrets) and
-// runtime attributes, overridden by OTEL_RESOURCE_ATTRIBUTES.
+// (default: the main module's version from the binary's build info), service.instance.id,
+// deployment.environment.name, and the detected host, process (never the command line, which
+// may hold secrets), runtime and container attributes; OTEL_RESOURCE_ATTRIBUTES overrides
+// them.
 //
 // # Logging
 //
-// Records go through one slog.Handler that applies the level, redacts, and fans out to the
-// OTel bridge (go.opentelemetry.io/contrib/bridges/otelslog) and the console handler. In a
-// span's context, the OTel record carries the trace and span ids and the console record gets
-// trace_id and span_id attributes. Redaction: [envconfig.Secret] values print [REDACTED]
+// [Telemetry.Logger] goes through one slog.Handler that applies the level (OBSKIT_LOG_LEVEL,
+// changeable with [Telemetry.SetLevel]), redacts, and fans out to the OTel bridge
+// (go.opentelemetry.io/contrib/bridges/otelslog) and the console handler (OBSKIT_LOG_CONSOLE).
+// In a span's context, the OTel record carries the trace and span ids and the console record
+// gets trace_id and span_id attributes. Redaction: envconfig.Secret values print [REDACTED]
 // through their LogValue; attributes whose key is in OBSKIT_LOG_REDACT_KEYS (exact key,
 // case-insensitive, at any group depth, including Logger.With attributes) are replaced by
 // [REDACTED] before either output sees them.
 //
-// # Trace pipeline
+// The OTel side is exporters/logpipe, not sdk/log: each record is encoded to OTLP in the
+// logging call and queued, and export workers send whole batches through the exporters of
+// OTEL_LOGS_EXPORTER (several names fan out; none alone means no pipeline: records go to the
+// console only, and nothing is queued or lost). The queue holds at most
+// OTEL_BLRP_MAX_QUEUE_SIZE × 256 bytes of encoded records, in batches of at most 256 KiB and
+// OTEL_BLRP_MAX_EXPORT_BATCH_SIZE records. A logging call never waits for the network: when
+// the queue is full the record is dropped, unless OBSKIT_LOG_BLOCK or [WithBlockingLogs]
+// makes the call wait for room instead. Records are also lost when an export fails (after
+// retries within OTEL_EXPORTER_OTLP_TIMEOUT), when the receiver rejects them, or when
+// Shutdown's deadline expires. Every loss is counted (see Emitted telemetry) and reported on
+// the diagnostics writer ([WithDiagnostics], stderr by default) at most once per 10 seconds
+// and once more at Shutdown, never through the log pipeline itself. logpipe's package
+// documentation says why the pipeline replaces sdk/log and how the queue is shared out.
 //
-// Spans are batched by obskit's span processor, exporters/spanbatch, with the OTEL_BSP_*
-// settings, in place of the SDK's BatchSpanProcessor: the same queue bound, batch size,
-// schedule delay and export timeout, but ending a span does not wake the export goroutine
-// (the SDK's costs a futex wake-up per span: about 1 µs more per span, 9–14 µs per S3 Put
-// of three spans on the 2-core machine obskit is measured on). Its metrics
-// (obskit.trace.spans.{ended,exported,dropped}, obskit.trace.export.failures,
-// obskit.trace.queue.spans) go to the MeterProvider that Setup builds, so dropped spans are
-// counted, where the SDK's batcher only logs them.
+// # Traces
 //
-// # Log pipeline
-//
-// The OTel side of logging is obskit's own pipeline, exporters/logpipe, not sdk/log: the
-// otelslog bridge emits into a logpipe.Provider, which encodes each record to OTLP protobuf in
-// the logging call, copies the bytes into a sharded queue bounded in memory, and lets export
-// workers send whole batches through the exporters of OTEL_LOGS_EXPORTER (otlp over grpc or
-// http/protobuf; file and console write each batch as one OTLP-JSON line; several names fan
-// out; none, alone, means no pipeline at all: records go to the console only, nothing is
-// queued, counted or lost). The stock pieces (sdk/log's record path and BatchProcessor, the
-// otlplog exporters) were replaced because, measured on a 2-core machine, they cost 2.1–2.8×
-// slog's JSON handler per call with 6 allocations, and their 2,048-record ring silently
-// overwrote 56–95% of a 200,000-record burst; logpipe's package documentation has the
-// figures and the reasons. Through Setup, the full tel.Logger() path (level, redaction with
-// the default deny-list, otelslog, logpipe with a discarding exporter, console off) costs a
-// median 1.2× slog.NewJSONHandler(io.Discard) per InfoContext call with 4 attributes in a
-// span's context, serially and in parallel at GOMAXPROCS 2 and 8 (1.19–1.32; runs ranged
-// 0.97–1.76 on a machine shared with other builds), against 2.0–4.0× for otelslog over
-// sdk/log's BatchProcessor and 1.1–1.15× for otelslog straight over logpipe, in the same run
-// (BenchmarkRatio in bench_test.go, 6 runs each). It allocates 5 times per call, ~450 B:
-// slog's 4 (boxing the slog.Attr arguments) and otelslog's attribute buffer; against 6 and
-// 1,088 B for stock. Profiled, this package's handler (level, the redaction scan, fan-out)
-// is ~5% of the call; otelslog's conversion ~20% and logpipe's encoding ~22%.
-//
-// Queue memory bound: OTEL_BLRP_MAX_QUEUE_SIZE × 256 bytes of encoded records (default
-// 262,144, that is 64 MiB), plus one request buffer per export worker. The queue is made of
-// batches of at most 256 KiB and OTEL_BLRP_MAX_EXPORT_BATCH_SIZE records (default 2,048, not
-// the specification's 512), 256 of them by default; a small queue is cut into smaller
-// batches so that the logging goroutines, which fill one batch per queue shard, never hold
-// all of them. A typical record (a message, 4 attributes, trace context) takes ~165 bytes, so
-// when records come in a burst ~400,000 of them fit, and a 200,000-record burst is absorbed
-// even while the receiver stalls. When they trickle in while the receiver is down, each
-// export interval hands every shard's partly filled batch to the exporter, and a partly
-// filled batch takes a whole batch's share of the bound: the queue then fills after about
-// 256 / (2 × GOMAXPROCS) export intervals (a minute on 2 cores by default), whatever the
-// rate. The specification's default of 2,048 records would drop most of any burst.
-//
-// Backpressure and drops: a logging call never waits for the network. When the queue is full
-// the record is dropped; records are also lost when an export fails (after retries within
-// OTEL_EXPORTER_OTLP_TIMEOUT), when the receiver rejects them, or when Shutdown's deadline
-// expires. Every loss is counted in obskit.log.records.dropped (attribute reason: queue_full,
-// export_failed, rejected, shutdown) and reported on the diagnostics writer (stderr; see
-// [WithDiagnostics]) at most once per 10 seconds and once more at Shutdown, never through the
-// log pipeline itself. At all times emitted = exported + dropped + queued. OBSKIT_LOG_BLOCK or
-// [WithBlockingLogs] makes logging calls wait for room instead, for batch jobs that must lose
-// nothing. OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT (default 128) and
-// OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT (default none) limit each record's attributes.
+// Spans are batched by exporters/spanbatch with the OTEL_BSP_* settings, in place of the
+// SDK's BatchSpanProcessor: the same queue bound, batch size, schedule delay and export
+// timeout, without waking the export goroutine for every ended span, and with the spans it
+// drops counted.
 //
 // # Emitted telemetry
 //
-// The log pipeline's own metrics, under the scope github.com/esper-platform/obskit/exporters/logpipe,
-// observed from its counters (nothing is recorded in the logging call), until its Shutdown:
+// Into the MeterProvider that Setup builds, read at each collection (nothing is recorded on
+// the logging or span-ending path), under the semantic conventions' otel.sdk.* names:
 //
-//   - obskit.log.records.emitted (counter, {record}): records given to the pipeline.
-//   - obskit.log.records.exported (counter, {record}): records delivered.
-//   - obskit.log.records.dropped (counter, {record}, reason): records lost, see above.
-//   - obskit.log.export.failures (counter, {export}): failed export calls.
-//   - obskit.log.queue.records (up-down counter, {record}): records queued or being exported.
+//   - the log pipeline's and the span processor's own counts (otel.sdk.log.created,
+//     otel.sdk.processor.{log,span}.processed with error.type on the items they drop,
+//     otel.sdk.processor.{log,span}.queue.size and .queue.capacity): see the documentation
+//     of exporters/logpipe and exporters/spanbatch;
+//   - the exporters' counts (otel.sdk.exporter.{span,log,metric_data_point}.exported with
+//     error.type on failed items, and .inflight): see the documentation of exporters.
 //
-// And:
-//
-//   - the exporters' own metrics (package exporters): obskit.exporter.exported and
-//     obskit.exporter.failures, by signal and exporter.
-//   - Go runtime metrics (go.opentelemetry.io/contrib/instrumentation/runtime), unless
-//     OBSKIT_RUNTIME_METRICS=false.
+// A lost record or span is counted once, where it is lost. Go runtime metrics
+// (go.opentelemetry.io/contrib/instrumentation/runtime) are emitted too, unless
+// OBSKIT_RUNTIME_METRICS=false. The Logger's records carry the instrumentation scope
+// [ScopeName]. Setup itself emits no spans.
 //
 // # Shutdown
 //
 // [Telemetry.Shutdown] flushes and shuts down logs, then traces, then metrics, each with an
 // equal share of the time left before ctx's deadline, and joins their errors; it is
 // idempotent. When the logs' share runs out before everything queued is exported, the error
-// says how many log records were not exported (they are counted as dropped, reason shutdown). [Telemetry.ForceFlush] exports what is pending without shutting down. After
-// Shutdown no goroutine of obskit's remains.
+// says how many log records were not exported (they are counted as dropped). After Shutdown
+// no goroutine of obskit's remains. [Telemetry.ForceFlush] exports what is pending without
+// shutting down.
+//
+// The cost of the logging call, of a span and of a burst, against slog and the stock OTel
+// pipelines, is measured by this package's benchmarks (BenchmarkRatio in bench_test.go) and
+// by bench/; the README and bench/README.md have the figures.
 package telemetry

@@ -115,6 +115,7 @@ var fuzzVars = []string{
 var fuzzStatic = strings.Join(fuzzVars, " ") + " " + strings.Join(fuzzSamplers, " ") +
 	" envconfig: problems: problem: invalid value: want a comma-separated list of otlp, console, file, none, prometheus" +
 	" tracecontext, baggage, none (others are not supported) want a number from 0 to 1 want debug, info, warn or error" +
+	" tracecontext, baggage, b3, b3multi, jaeger, xray, ottrace, none" +
 	" want text, json or off want a positive integer want key=value pairs separated by commas, percent-encoded" +
 	" want grpc or http/protobuf want gzip or none want an http:// or https:// URL with a host, or host:port" +
 	" want a URL such as http://localhost:4317, or host:port; pair 1 2 3 4 5 6 7 8 9 is not one" +
