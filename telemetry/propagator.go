@@ -4,25 +4,28 @@ import (
 	"strings"
 
 	"github.com/esper-platform/obskit/envconfig"
+	"go.opentelemetry.io/contrib/propagators/autoprop"
 	"go.opentelemetry.io/otel/propagation"
 )
 
-// propagator builds the composite propagator named by OTEL_PROPAGATORS. obskit supports the
-// propagators of the OpenTelemetry API only (tracecontext, baggage); others are an error
-// rather than a silent no-op.
+// propagatorNames are the values of OTEL_PROPAGATORS that the specification lists, all of
+// which obskit honours (through contrib's autoprop, which maps each name to its propagator).
+const propagatorNames = "tracecontext, baggage, b3, b3multi, jaeger, xray, ottrace, none"
+
+// propagator builds the composite propagator named by OTEL_PROPAGATORS, in the order given.
+// "none" alone, or an empty list, propagates nothing. A name outside the specification's list
+// is an error naming the variable, never a silent no-op.
 func (c *Config) propagator() (propagation.TextMapPropagator, error) {
-	var ps []propagation.TextMapPropagator
+	names := make([]string, 0, len(c.Propagators))
 	for _, name := range c.Propagators {
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "tracecontext":
-			ps = append(ps, propagation.TraceContext{})
-		case "baggage":
-			ps = append(ps, propagation.Baggage{})
-		case "none", "":
-		default:
-			return nil, &envconfig.VarError{Var: "OTEL_PROPAGATORS", Kind: envconfig.ErrInvalid,
-				Expected: "want a comma-separated list of tracecontext, baggage, none (others are not supported)"}
+		if name = strings.ToLower(strings.TrimSpace(name)); name != "" {
+			names = append(names, name)
 		}
 	}
-	return propagation.NewCompositeTextMapPropagator(ps...), nil
+	p, err := autoprop.TextMapPropagator(names...)
+	if err != nil {
+		return nil, &envconfig.VarError{Var: "OTEL_PROPAGATORS", Kind: envconfig.ErrInvalid,
+			Expected: "want a comma-separated list of " + propagatorNames}
+	}
+	return p, nil
 }

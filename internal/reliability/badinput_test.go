@@ -316,7 +316,7 @@ func envCases() []envCase {
 	tel("OTEL_TRACES_EXPORTER", "zipkin")
 	tel("OTEL_METRICS_EXPORTER", "statsd")
 	tel("OTEL_LOGS_EXPORTER", "syslog")
-	tel("OTEL_PROPAGATORS", "b3multi")
+	tel("OTEL_PROPAGATORS", "b3single")
 	tel("OTEL_TRACES_SAMPLER", "sometimes")
 	tel("OTEL_TRACES_SAMPLER_ARG", "1.5", "OTEL_TRACES_SAMPLER", "traceidratio")
 	tel("OTEL_TRACES_SAMPLER_ARG", "NaN", "OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
