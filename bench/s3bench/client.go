@@ -74,7 +74,7 @@ func (c *Client) Close() error {
 
 // Options adjust Open for the fault scenarios.
 type Options struct {
-	// PartSize, when not 0, is the multipart part size of the transfer manager and of obskit.
+	// PartSize, when above 0, is the multipart part size of the transfer manager and of obskit.
 	PartSize int64
 }
 
@@ -202,11 +202,11 @@ func openObskit(ctx context.Context, srv Server, opts Options) (*Client, error) 
 	if err != nil {
 		return nil, err
 	}
-	bopts := []obskits3.Option{obskits3.WithTracerProvider(tp), obskits3.WithMeterProvider(mp)}
+	cfg := ObskitConfig(srv)
 	if opts.PartSize > 0 {
-		bopts = append(bopts, obskits3.WithPartSize(opts.PartSize))
+		cfg.PartSize = opts.PartSize
 	}
-	bk, err := obskits3.New(ctx, ObskitConfig(srv), bopts...)
+	bk, err := obskits3.New(ctx, cfg, obskits3.WithTracerProvider(tp), obskits3.WithMeterProvider(mp))
 	if err != nil {
 		return nil, errors.Join(err, tp.Shutdown(ctx), mp.Shutdown(ctx))
 	}

@@ -12,7 +12,7 @@
 // exporters/spanbatch to a discarding exporter, metrics through a MeterProvider with a manual
 // reader).
 //
-// BenchmarkPutOverhead compares what instrumentation costs the calling thread per Put with the
+// BenchmarkPeerOverhead compares what instrumentation costs the calling thread per Put with the
 // HTTP transport answering in memory: obskit's (its span, the SDK's call and attempt spans,
 // metrics) against otelaws's (one span per SDK call), the contrib instrumentation a user would
 // otherwise add; [NewOtelawsMemoryClient] builds the otelaws client, on the same providers.

@@ -51,7 +51,7 @@ func TestPutsStore(t *testing.T) {
 	}
 }
 
-// TestOtelawsMemoryClientTraces checks that the otelaws peer of BenchmarkPutOverhead records what
+// TestOtelawsMemoryClientTraces checks that the otelaws peer of BenchmarkPeerOverhead records what
 // otelaws records, one client span per call with the bucket and key, so that its overhead is a
 // real instrumentation's.
 func TestOtelawsMemoryClientTraces(t *testing.T) {

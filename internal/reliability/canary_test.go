@@ -329,7 +329,7 @@ func sdkLogging(t *testing.T, srv *testserver.S3Server, canaries []string, wrong
 					Logger:           logging.NewStandardLogger(&sdkLog),
 					RetryMaxAttempts: 2,
 				})
-				b, err := s3.NewFromClient(client, srv.Bucket, s3.WithTracerProvider(tp), s3.WithMeterProvider(mp))
+				b, err := s3.NewFromClient(client, s3.DefaultConfig(srv.Bucket), s3.WithTracerProvider(tp), s3.WithMeterProvider(mp))
 				if err != nil {
 					t.Fatal(err)
 				}

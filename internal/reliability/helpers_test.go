@@ -12,6 +12,7 @@ import (
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/internal/testserver"
+	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/s3"
 	"github.com/esper-platform/obskit/telemetry"
 )
@@ -138,9 +139,15 @@ func waitDelivered(t testing.TB, col *testserver.Collector, run string, want int
 	}
 }
 
+// s3Bucket is a bucket of objstore/s3 whose As reaches through its decorators (objstore.As).
+type s3Bucket struct{ objstore.Bucket }
+
+// As is objstore.As on the bucket.
+func (b s3Bucket) As(target any) bool { return objstore.As(b.Bucket, target) }
+
 // openBucket returns an objstore/s3 Bucket on srv through endpoint (srv's own when empty),
 // closed by a cleanup.
-func openBucket(t testing.TB, srv *testserver.S3Server, endpoint string, edit func(*s3.Config), opts ...s3.Option) *s3.Bucket {
+func openBucket(t testing.TB, srv *testserver.S3Server, endpoint string, edit func(*s3.Config), opts ...s3.Option) s3Bucket {
 	t.Helper()
 	if endpoint == "" {
 		endpoint = srv.Endpoint
@@ -159,7 +166,7 @@ func openBucket(t testing.TB, srv *testserver.S3Server, endpoint string, edit fu
 		t.Fatalf("s3.New: %v", err)
 	}
 	t.Cleanup(func() { _ = b.Close() })
-	return b
+	return s3Bucket{b}
 }
 
 // randomBytes returns n pseudo-random bytes from rng.

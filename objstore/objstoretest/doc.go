@@ -10,9 +10,10 @@
 //
 // # Configuration
 //
-// Options of [Run]: [WithListCount] (default 1500), [WithLargeSize] (5 MiB + 1),
-// [WithConcurrentPuts] (32), [WithPrefix] ("objstoretest/"), [WithRequestCounter] (none). No
-// environment variables are read; the suite is deterministic.
+// Options of [Run]: [WithListCount] (default 1500) or [WithoutListMany], [WithLargeSize] (5 MiB
+// + 1), [WithConcurrentPuts] (32), [WithPrefix] ("objstoretest/"), [WithRequestCounter] (none).
+// A nil option is skipped, and a zero or negative count or size, an empty prefix or a nil
+// function leaves the default. No environment variables are read; the suite is deterministic.
 //
 // # Emitted telemetry
 //

@@ -410,7 +410,7 @@ func testList(t *testing.T, s *suite) {
 func testListMany(t *testing.T, s *suite) {
 	n := s.cfg.listCount
 	if n <= 0 {
-		t.Skip("WithListCount(0)")
+		t.Skip("WithoutListMany")
 	}
 	b, p := s.bucket(t)
 	items := make([]objstore.UploadItem, n)

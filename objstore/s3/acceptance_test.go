@@ -21,7 +21,9 @@ func TestAcceptance(t *testing.T) {
 	}
 	defer proxy.Close()
 	objstoretest.Run(t, func(t *testing.T) objstore.Bucket {
-		b, err := s3.New(t.Context(), versityConfig(srv, proxy.URL()), s3.WithPartSize(s3.MinPartSize))
+		cfg := versityConfig(srv, proxy.URL())
+		cfg.PartSize = s3.MinPartSize
+		b, err := s3.New(t.Context(), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -51,7 +51,9 @@ func awsCLI(t *testing.T, srv *testserver.S3Server, args ...string) []byte {
 func TestAWSCLI(t *testing.T) {
 	testserver.Require(t, testserver.ToolVersity, testserver.ToolAWS)
 	srv := testserver.StartVersity(t)
-	b := openVersity(t, srv, "", s3.WithPartSize(s3.MinPartSize))
+	cfg := versityConfig(srv, srv.Endpoint)
+	cfg.PartSize = s3.MinPartSize
+	b := openConfig(t, cfg)
 	ctx := context.Background()
 	objects := map[string][]byte{
 		"small.bin": content(11, 1000),

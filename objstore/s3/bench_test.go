@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"io"
-	"net/http"
 	"runtime"
 	"runtime/metrics"
 	"slices"
@@ -33,49 +32,12 @@ import (
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/internal/cpuclock"
 	"github.com/esper-platform/obskit/internal/testserver"
+	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/s3"
 	"github.com/esper-platform/obskit/telemetry"
 )
 
 var benchSize = flag.Int64("s3.benchsize", 1<<30, "object size in bytes of BenchmarkLargePut")
-
-// okTransport answers every request 200 with the headers of a PutObject response, after reading
-// the body: the SDK's client-side cost without a network or a server.
-type okTransport struct{}
-
-func (okTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		_, _ = io.Copy(io.Discard, req.Body)
-		_ = req.Body.Close()
-	}
-	return &http.Response{
-		StatusCode: http.StatusOK,
-		Status:     "200 OK",
-		Proto:      "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{
-			"Etag":                  {`"9b2cf535f27731c974343645a3985328"`},
-			"X-Amz-Request-Id":      {"bench"},
-			"X-Amz-Checksum-Crc32c": {"yZRlqg=="},
-			"Content-Length":        {"0"},
-		},
-		Body:          http.NoBody,
-		ContentLength: 0,
-		Request:       req,
-	}, nil
-}
-
-func memClient() *awss3.Client { return transportClient(okTransport{}) }
-
-// transportClient returns an S3 client whose requests go to rt, without a network.
-func transportClient(rt http.RoundTripper, configure ...func(*awss3.Options)) *awss3.Client {
-	return awss3.New(awss3.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String("http://127.0.0.1:1"),
-		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider("AKBENCH", "secret", ""),
-		HTTPClient:   &http.Client{Transport: rt},
-	}, configure...)
-}
 
 // discardExporter drops spans, so the benchmark measures recording and batching only.
 type discardExporter struct{}
@@ -103,11 +65,13 @@ func benchTelemetry(b *testing.B) (trace.TracerProvider, metric.MeterProvider) {
 }
 
 // BenchmarkPutOverhead measures the client-side cost of one 1 KiB Put with the HTTP transport
-// replaced by one that answers at once: the bare SDK PutObject (same checksum) against obskit
+// replaced by one that answers at once (testkit.S3Transport), and splits obskit's
+// instrumentation into its parts: the bare SDK PutObject (same checksum) against obskit
 // instrumented as telemetry.Setup sets it up (spans batched by exporters/spanbatch, a real
-// MeterProvider), with the SDK's BatchSpanProcessor instead, with and without the SDK's own
-// spans, and uninstrumented. The overhead is the difference with "sdk"; the _vs_sdk variants
-// measure it by thread CPU time, interleaved.
+// MeterProvider), with spans exported synchronously, without the SDK's own spans, with no-op
+// providers, with metrics alone, and uninstrumented. The overhead is the difference with "sdk";
+// the _vs_sdk variants measure it by thread CPU time, interleaved. The comparison with otelaws,
+// and with the OTel SDK's BatchSpanProcessor, is BenchmarkPeerOverhead in bench/s3bench.
 //
 //	go test -run '^$' -bench 'PutOverhead/.*_vs_sdk' -benchtime 20000x -count 6 ./objstore/s3/
 func BenchmarkPutOverhead(b *testing.B) {
@@ -115,9 +79,6 @@ func BenchmarkPutOverhead(b *testing.B) {
 	ctx := context.Background()
 	client := memClient()
 	tp, mp := benchTelemetry(b)
-	// The SDK's own batcher, for comparison.
-	sdkBatcherTP := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discardExporter{}))
-	defer sdkBatcherTP.Shutdown(ctx)
 	// The same instrumentation with spans handed to the exporter synchronously, without the
 	// BatchSpanProcessor's goroutine: the difference with "obskit" is the batcher's share.
 	syncTP := sdktrace.NewTracerProvider(sdktrace.WithSyncer(discardExporter{}))
@@ -144,7 +105,6 @@ func BenchmarkPutOverhead(b *testing.B) {
 		opts []s3.Option
 	}{
 		{"obskit", []s3.Option{s3.WithTracerProvider(tp), s3.WithMeterProvider(mp)}},
-		{"obskit_sdk_batcher", []s3.Option{s3.WithTracerProvider(sdkBatcherTP), s3.WithMeterProvider(mp)}},
 		{"obskit_no_sdk_spans", []s3.Option{s3.WithTracerProvider(tp), s3.WithMeterProvider(mp), s3.WithSDKSpans(false)}},
 		{"obskit_sync_spans", []s3.Option{s3.WithTracerProvider(syncTP), s3.WithMeterProvider(mp)}},
 		// The instrumentation's structure alone (decorator, attempt middleware) with no-op
@@ -153,7 +113,7 @@ func BenchmarkPutOverhead(b *testing.B) {
 		{"obskit_metrics_only", []s3.Option{s3.WithTracerProvider(tracenoop.NewTracerProvider()), s3.WithMeterProvider(mp)}},
 		{"obskit_uninstrumented", []s3.Option{s3.WithInstrumentation(false)}},
 	} {
-		bk, err := s3.NewFromClient(client, "bench", v.opts...)
+		bk, err := s3.NewFromClient(client, s3.DefaultConfig("bench"), v.opts...)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -211,7 +171,7 @@ func BenchmarkPutLocal(b *testing.B) {
 		}
 	}
 	bareObskit := openVersity(b, srv, "", s3.WithInstrumentation(false))
-	putWith := func(bk *s3.Bucket) func() {
+	putWith := func(bk objstore.Bucket) func() {
 		return func() {
 			if err := bk.Put(ctx, "local/obskit", bytes.NewReader(data), int64(len(data))); err != nil {
 				b.Fatal(err)
@@ -351,7 +311,9 @@ func BenchmarkLargePut(b *testing.B) {
 	ctx := context.Background()
 	const partSize, concurrency = 8 << 20, 5
 
-	bk := openVersity(b, srv, "", s3.WithPartSize(partSize), s3.WithPartConcurrency(concurrency))
+	cfg := versityConfig(srv, srv.Endpoint)
+	cfg.PartSize, cfg.PartConcurrency = partSize, concurrency
+	bk := openConfig(b, cfg)
 	endpoint := srv.Endpoint
 	bare := awss3.New(awss3.Options{
 		Region:       srv.Region,

@@ -30,33 +30,20 @@ import (
 // average, long enough to ride out a server restart.
 const retryBaseDelay = 100 * time.Millisecond
 
-// New builds an S3 client from cfg and returns a Bucket over cfg.Bucket, instrumented with
-// objstore.Instrument unless [WithInstrumentation](false) is given. It sends no request: a wrong
-// endpoint or credentials show up at the first operation.
+// New builds an S3 client from cfg and returns the bucket cfg.Bucket names: a [*Bucket]
+// decorated by objstore.Instrument, or the bare *Bucket with [WithInstrumentation](false). It
+// sends no request: a wrong endpoint or credentials show up at the first operation.
 //
 // The client retries every request up to cfg.MaxAttempts times with exponential backoff and full
 // jitter on 5xx answers, throttling (SlowDown), connection resets, refused connections and
 // timeouts, without the SDK's client-side retry quota (which at its default of 500 tokens fails
 // bursts of concurrent uploads with "retry quota exceeded"); its HTTP transport keeps
 // cfg.MaxConns idle connections per host.
-func New(ctx context.Context, cfg Config, opts ...Option) (*Bucket, error) {
+func New(ctx context.Context, cfg Config, opts ...Option) (objstore.Bucket, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("objstore/s3: invalid configuration: %w", err)
 	}
 	o := newOptions(opts)
-	if o.partSize == 0 {
-		o.partSize = cfg.PartSize
-	}
-	if o.partConcurrency == 0 {
-		o.partConcurrency = cfg.PartConcurrency
-	}
-	if o.checksum == "" {
-		o.checksum = cfg.Checksum
-	}
-	if o.verifyGet == nil {
-		o.verifyGet = &cfg.VerifyGet
-	}
-
 	httpClient := awshttp.NewBuildableClient().
 		WithDialerOptions(func(d *net.Dialer) { d.Timeout = cfg.DialTimeout }).
 		WithTransportOptions(func(tr *http.Transport) {
@@ -78,12 +65,27 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Bucket, error) {
 		so.DisableLogOutputChecksumValidationSkipped = true
 		instrumentClient(so, o)
 	})
-	b, err := newBucket(client, cfg.Bucket, o)
-	if err != nil {
-		return nil, err
+	return newBucket(client, cfg, o, func() { httpClient.GetTransport().CloseIdleConnections() }), nil
+}
+
+// NewFromClient returns the bucket cfg.Bucket names with its requests sent through client, for
+// callers who build their own *s3.Client; like [New], it is decorated by objstore.Instrument
+// unless [WithInstrumentation](false) is given. Start cfg from [DefaultConfig]: NewFromClient
+// uses its Bucket, PartSize, PartConcurrency, Checksum and VerifyGet, and validates it whole;
+// the connection, credential and retry settings are the client's, used as configured.
+// NewFromClient derives from client one that also records the SDK's spans and reports attempts
+// to the instrumentation. Prefer New, whose retry and connection settings are sized for
+// concurrency.
+func NewFromClient(client *s3.Client, cfg Config, opts ...Option) (objstore.Bucket, error) {
+	if client == nil {
+		return nil, errors.New("objstore/s3: NewFromClient: nil client")
 	}
-	b.closeIdle = func() { httpClient.GetTransport().CloseIdleConnections() }
-	return b, nil
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("objstore/s3: invalid configuration: %w", err)
+	}
+	o := newOptions(opts)
+	derived := s3.New(client.Options(), func(so *s3.Options) { instrumentClient(so, o) })
+	return newBucket(derived, cfg, o, nil), nil
 }
 
 // loadAWSConfig returns the SDK configuration for cfg. With static credentials it is built

@@ -1,10 +1,10 @@
 package s3
 
 import (
-	"errors"
-	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/esper-platform/obskit/envconfig"
@@ -20,8 +20,8 @@ const MinPartSize = 5 << 20
 // The AWS variables keep their AWS names (AWS_REGION, AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, …)
 // so a deployment that already sets them needs nothing more than OBSKIT_S3_BUCKET. When no access
 // key is given, the SDK's default credential chain is used (shared config, web identity, ECS,
-// EC2 instance role). The zero Config, apart from Bucket, has the documented defaults once loaded;
-// a Config built in code must set the fields it needs ([DefaultConfig] fills the defaults).
+// EC2 instance role). The defaults are those of the envDefault tags below, and only there: a
+// Config built in code starts from [DefaultConfig], which derives from them.
 type Config struct {
 	Bucket   string `env:"OBSKIT_S3_BUCKET,required" desc:"name of the S3 bucket to store objects in"`
 	Region   string `env:"AWS_REGION" envDefault:"us-east-1" desc:"AWS region of the bucket"`
@@ -46,60 +46,75 @@ type Config struct {
 	VerifyGet bool   `env:"OBSKIT_S3_VERIFY_GET" envDefault:"true" desc:"verify the stored checksum of whole objects read with Get"`
 }
 
-// DefaultConfig returns the configuration with every default applied, for the given bucket.
-func DefaultConfig(bucket string) Config {
-	return Config{
-		Bucket:                bucket,
-		Region:                "us-east-1",
-		PartSize:              8 << 20,
-		PartConcurrency:       5,
-		MaxConns:              256,
-		MaxAttempts:           8,
-		MaxBackoff:            20 * time.Second,
-		DialTimeout:           5 * time.Second,
-		ResponseHeaderTimeout: 60 * time.Second,
-		Checksum:              "CRC32C",
-		VerifyGet:             true,
+// defaults is Config as loaded from an environment that sets only the bucket: every envDefault
+// tag applied.
+var defaults = sync.OnceValue(func() Config {
+	cfg, err := envconfig.Load[Config](envconfig.WithEnvironment(map[string]string{"OBSKIT_S3_BUCKET": "default"}))
+	if err != nil {
+		panic("objstore/s3: the envDefault tags of Config do not load: " + err.Error())
 	}
+	return cfg
+})
+
+// DefaultConfig returns the configuration with every default applied (the envDefault tags of
+// [Config], read through envconfig, so the two cannot disagree), for the given bucket.
+func DefaultConfig(bucket string) Config {
+	cfg := defaults()
+	cfg.Bucket = bucket
+	return cfg
 }
 
 var checksums = []string{"CRC32", "CRC32C", "SHA1", "SHA256"}
 
-// Validate checks ranges and combinations; envconfig.Load calls it. The error names fields and
-// variables, never a value of a secret.
+// Validate checks ranges and combinations; envconfig.Load calls it, and so do [New] and
+// [NewFromClient]. Its error is an [*envconfig.Error] holding one [*envconfig.VarError] per bad
+// variable, as Load's own are: it names the variable and what is expected, never a value.
 func (c *Config) Validate() error {
 	var errs []error
+	bad := func(name, field string, kind error, expected string) {
+		errs = append(errs, &envconfig.VarError{Var: name, Field: field, Kind: kind, Expected: expected})
+	}
 	if c.Bucket == "" {
-		errs = append(errs, errors.New("OBSKIT_S3_BUCKET: a bucket name is required"))
+		bad("OBSKIT_S3_BUCKET", "Bucket", envconfig.ErrNotSet, "set OBSKIT_S3_BUCKET to the name of the bucket")
 	}
 	if c.Endpoint != "" {
 		u, err := url.Parse(c.Endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, errors.New("AWS_ENDPOINT_URL_S3: want an http or https URL with a host"))
+			bad("AWS_ENDPOINT_URL_S3", "Endpoint", envconfig.ErrInvalid, "want an http or https URL with a host")
 		}
 	}
-	if c.AccessKeyID.IsSet() != c.SecretAccessKey.IsSet() {
-		errs = append(errs, errors.New("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both or neither"))
+	switch {
+	case c.AccessKeyID.IsSet() && !c.SecretAccessKey.IsSet():
+		bad("AWS_SECRET_ACCESS_KEY", "SecretAccessKey", envconfig.ErrNotSet, "set it with AWS_ACCESS_KEY_ID, or neither")
+	case !c.AccessKeyID.IsSet() && c.SecretAccessKey.IsSet():
+		bad("AWS_ACCESS_KEY_ID", "AccessKeyID", envconfig.ErrNotSet, "set it with AWS_SECRET_ACCESS_KEY, or neither")
 	}
 	if c.PartSize < MinPartSize {
-		errs = append(errs, fmt.Errorf("OBSKIT_S3_PART_SIZE: want at least %d bytes", MinPartSize))
+		bad("OBSKIT_S3_PART_SIZE", "PartSize", envconfig.ErrInvalid, "want at least "+strconv.Itoa(MinPartSize)+" bytes")
 	}
-	if c.PartConcurrency < 1 {
-		errs = append(errs, errors.New("OBSKIT_S3_PART_CONCURRENCY: want at least 1"))
+	atLeastOne := func(name, field string, n int) {
+		if n < 1 {
+			bad(name, field, envconfig.ErrInvalid, "want at least 1")
+		}
 	}
-	if c.MaxConns < 1 {
-		errs = append(errs, errors.New("OBSKIT_S3_MAX_CONNS: want at least 1"))
+	atLeastOne("OBSKIT_S3_PART_CONCURRENCY", "PartConcurrency", c.PartConcurrency)
+	atLeastOne("OBSKIT_S3_MAX_CONNS", "MaxConns", c.MaxConns)
+	atLeastOne("OBSKIT_S3_MAX_ATTEMPTS", "MaxAttempts", c.MaxAttempts)
+	positive := func(name, field string, d time.Duration) {
+		if d <= 0 {
+			bad(name, field, envconfig.ErrInvalid, "want a positive duration")
+		}
 	}
-	if c.MaxAttempts < 1 {
-		errs = append(errs, errors.New("OBSKIT_S3_MAX_ATTEMPTS: want at least 1"))
-	}
-	if c.MaxBackoff <= 0 || c.DialTimeout <= 0 || c.ResponseHeaderTimeout <= 0 {
-		errs = append(errs, errors.New("OBSKIT_S3_MAX_BACKOFF, OBSKIT_S3_DIAL_TIMEOUT, OBSKIT_S3_RESPONSE_HEADER_TIMEOUT: want positive durations"))
-	}
+	positive("OBSKIT_S3_MAX_BACKOFF", "MaxBackoff", c.MaxBackoff)
+	positive("OBSKIT_S3_DIAL_TIMEOUT", "DialTimeout", c.DialTimeout)
+	positive("OBSKIT_S3_RESPONSE_HEADER_TIMEOUT", "ResponseHeaderTimeout", c.ResponseHeaderTimeout)
 	if !validChecksum(c.Checksum) {
-		errs = append(errs, fmt.Errorf("OBSKIT_S3_CHECKSUM: want one of %s", strings.Join(checksums, ", ")))
+		bad("OBSKIT_S3_CHECKSUM", "Checksum", envconfig.ErrInvalid, "want one of "+strings.Join(checksums, ", "))
 	}
-	return errors.Join(errs...)
+	if len(errs) == 0 {
+		return nil
+	}
+	return &envconfig.Error{Errors: errs}
 }
 
 func validChecksum(s string) bool {

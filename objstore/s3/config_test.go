@@ -2,22 +2,38 @@ package s3_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/objstore/s3"
 )
 
+// TestConfigDefaults checks that DefaultConfig is what loading gives when only the bucket is
+// set, that it is valid, and that its values are those the package documentation states.
 func TestConfigDefaults(t *testing.T) {
 	cfg, err := envconfig.Load[s3.Config](envconfig.WithEnvironment(map[string]string{"OBSKIT_S3_BUCKET": "b"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := s3.DefaultConfig("b"); cfg != want {
-		t.Errorf("loaded defaults %+v\nDefaultConfig      %+v", cfg, want)
+	def := s3.DefaultConfig("b")
+	if cfg != def {
+		t.Errorf("loaded defaults %+v\nDefaultConfig      %+v", cfg, def)
+	}
+	if err := def.Validate(); err != nil {
+		t.Errorf("DefaultConfig is invalid: %v", err)
+	}
+	documented := s3.Config{Bucket: "b", Region: "us-east-1", PartSize: 8 << 20, PartConcurrency: 5,
+		MaxConns: 256, MaxAttempts: 8, MaxBackoff: 20 * time.Second, DialTimeout: 5 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second, Checksum: "CRC32C", VerifyGet: true}
+	if def != documented {
+		t.Errorf("DefaultConfig %+v\ndocumented    %+v", def, documented)
 	}
 }
 
@@ -59,17 +75,58 @@ func TestConfigInvalid(t *testing.T) {
 			if strings.Contains(err.Error(), secret) {
 				t.Errorf("error %q quotes the secret", err)
 			}
+			var ve *envconfig.VarError
+			if !errors.As(err, &ve) {
+				t.Errorf("error %v holds no *envconfig.VarError", err)
+			}
+			named := false
+			for _, e := range err.(*envconfig.Error).Errors {
+				if errors.As(e, &ve) && ve.Var == tt.want {
+					named = true
+				}
+			}
+			if !named {
+				t.Errorf("error %v has no VarError for %s", err, tt.want)
+			}
 		})
 	}
 }
 
-func TestNewRejectsInvalidConfig(t *testing.T) {
-	cfg := s3.DefaultConfig("b")
+// TestValidate checks that Validate reports every bad field of a Config built in code as an
+// *envconfig.Error of *envconfig.VarErrors naming the variables, and that New and NewFromClient
+// refuse it.
+func TestValidate(t *testing.T) {
+	cfg := s3.DefaultConfig("")
 	cfg.PartSize = 1
-	if _, err := s3.New(context.Background(), cfg); err == nil {
-		t.Error("New accepted a 1-byte part size")
+	cfg.MaxBackoff = 0
+	cfg.Checksum = "MD5"
+	err := cfg.Validate()
+	var agg *envconfig.Error
+	if !errors.As(err, &agg) {
+		t.Fatalf("Validate = %v, want an *envconfig.Error", err)
 	}
-	if _, err := s3.NewFromClient(nil, "b"); err == nil {
+	var vars []string
+	for _, e := range agg.Errors {
+		var ve *envconfig.VarError
+		if !errors.As(e, &ve) {
+			t.Fatalf("%v is not a *envconfig.VarError", e)
+		}
+		vars = append(vars, ve.Var)
+	}
+	want := []string{"OBSKIT_S3_BUCKET", "OBSKIT_S3_PART_SIZE", "OBSKIT_S3_MAX_BACKOFF", "OBSKIT_S3_CHECKSUM"}
+	if !slices.Equal(vars, want) {
+		t.Errorf("Validate named %v, want %v", vars, want)
+	}
+	if !errors.Is(err, envconfig.ErrNotSet) || !errors.Is(err, envconfig.ErrInvalid) {
+		t.Errorf("Validate = %v, want kinds ErrNotSet and ErrInvalid", err)
+	}
+	if _, err := s3.New(context.Background(), cfg); !errors.As(err, &agg) {
+		t.Errorf("New of an invalid Config = %v, want its *envconfig.Error", err)
+	}
+	if _, err := s3.NewFromClient(awss3.New(awss3.Options{}), cfg); !errors.As(err, &agg) {
+		t.Errorf("NewFromClient of an invalid Config = %v, want its *envconfig.Error", err)
+	}
+	if _, err := s3.NewFromClient(nil, s3.DefaultConfig("b")); err == nil {
 		t.Error("NewFromClient accepted a nil client")
 	}
 }

@@ -40,7 +40,7 @@ func ExampleNewFromClient() {
 		UsePathStyle: true,
 		Credentials:  credentials.NewStaticCredentialsProvider("AKEXAMPLE", "secret", ""),
 	})
-	bucket, err := s3.NewFromClient(client, "example", s3.WithInstrumentation(false))
+	bucket, err := s3.NewFromClient(client, s3.DefaultConfig("example"), s3.WithInstrumentation(false))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -76,7 +76,7 @@ func ExampleNewFromClient() {
 	fmt.Println(objstore.IsNotFound(err))
 
 	var sdk *awss3.Client
-	fmt.Println(bucket.As(&sdk))
+	fmt.Println(objstore.As(bucket, &sdk))
 	// Output:
 	// logs/a.txt 21
 	// logs/b.txt 21

@@ -70,8 +70,9 @@ func TestFaultTolerance(t *testing.T) {
 			reader := sdkmetric.NewManualReader()
 			mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
 			defer mp.Shutdown(context.Background())
-			b := openVersity(t, srv, proxy.URL(), s3.WithPartSize(s3.MinPartSize),
-				s3.WithMeterProvider(mp), s3.WithTracerProvider(noop.NewTracerProvider()))
+			cfg := versityConfig(srv, proxy.URL())
+			cfg.PartSize = s3.MinPartSize
+			b := openConfig(t, cfg, s3.WithMeterProvider(mp), s3.WithTracerProvider(noop.NewTracerProvider()))
 			direct := openVersity(t, srv, "", s3.WithInstrumentation(false))
 
 			var restart func()
@@ -111,7 +112,7 @@ func TestFaultTolerance(t *testing.T) {
 // *objstore.OpError, every success reads back byte-identical through direct, a failure leaves
 // nothing or the whole object, and no multipart upload is left open. It returns the indexes of
 // the failed puts. For a control run (the SDK's defaults), uploads left open are logged only.
-func putAll(t *testing.T, b, direct *s3.Bucket, bucket, prefix string, objs [][]byte, restart func(), control bool) []int {
+func putAll(t *testing.T, b, direct objstore.Bucket, bucket, prefix string, objs [][]byte, restart func(), control bool) []int {
 	t.Helper()
 	n := len(objs)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -178,10 +179,7 @@ func putAll(t *testing.T, b, direct *s3.Bucket, bucket, prefix string, objs [][]
 		}
 	}
 
-	var client *awss3.Client
-	if !direct.As(&client) {
-		t.Fatal("As(**s3.Client) = false")
-	}
+	client := sdkClient(t, direct)
 	uploads, err := client.ListMultipartUploads(checkCtx, &awss3.ListMultipartUploadsInput{Bucket: &bucket})
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +237,9 @@ func TestFaultToleranceSDKDefaults(t *testing.T) {
 		UsePathStyle: true,
 		Credentials:  credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
 	})
-	b, err := s3.NewFromClient(client, srv.Bucket, s3.WithPartSize(s3.MinPartSize), s3.WithInstrumentation(false))
+	cfg := s3.DefaultConfig(srv.Bucket)
+	cfg.PartSize = s3.MinPartSize
+	b, err := s3.NewFromClient(client, cfg, s3.WithInstrumentation(false))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,27 +11,28 @@ import (
 	"github.com/esper-platform/obskit/objstore"
 )
 
-// Get implements objstore.Bucket with GetObject, asking for checksum validation when verifyGet
-// is on.
-func (s *store) Get(ctx context.Context, key string) (io.ReadCloser, error) {
-	if err := s.check(objstore.OpGet, key); err != nil {
+// Get opens the object for streaming with GetObject; see [objstore.Bucket.Get]. When
+// verification is on (Config.VerifyGet, the default), reading a whole object with a full-object
+// checksum to its end verifies it, and a mismatch is an error wrapping [objstore.ErrIntegrity].
+func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, error) {
+	if err := b.check(objstore.OpGet, key); err != nil {
 		return nil, err
 	}
-	in := &s3.GetObjectInput{Bucket: &s.bucket, Key: &key}
-	if s.verifyGet {
+	in := &s3.GetObjectInput{Bucket: &b.bucket, Key: &key}
+	if b.verifyGet {
 		in.ChecksumMode = types.ChecksumModeEnabled
 	}
-	out, err := s.client.GetObject(ctx, in)
+	out, err := b.client.GetObject(ctx, in)
 	if err != nil {
 		return nil, opError(objstore.OpGet, key, err)
 	}
 	return &objectReader{body: out.Body, op: objstore.OpGet, key: key}, nil
 }
 
-// GetRange implements objstore.Bucket with a ranged GetObject. A range starting at or beyond the
-// end of the object reads nothing.
-func (s *store) GetRange(ctx context.Context, key string, off, length int64) (io.ReadCloser, error) {
-	if err := s.check(objstore.OpGetRange, key); err != nil {
+// GetRange opens part of the object with a ranged GetObject; see [objstore.Bucket.GetRange]. A
+// range starting at or beyond the end of the object reads nothing.
+func (b *Bucket) GetRange(ctx context.Context, key string, off, length int64) (io.ReadCloser, error) {
+	if err := b.check(objstore.OpGetRange, key); err != nil {
 		return nil, err
 	}
 	if err := objstore.ValidateRange(off, length); err != nil {
@@ -39,7 +40,7 @@ func (s *store) GetRange(ctx context.Context, key string, off, length int64) (io
 	}
 	if length == 0 {
 		// S3 has no empty range; check the object exists so a missing key is still reported.
-		if _, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &key}); err != nil {
+		if _, err := b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &b.bucket, Key: &key}); err != nil {
 			return nil, opError(objstore.OpGetRange, key, err)
 		}
 		return io.NopCloser(emptyReader{}), nil
@@ -48,7 +49,7 @@ func (s *store) GetRange(ctx context.Context, key string, off, length int64) (io
 	if length > 0 {
 		rng += strconv.FormatInt(off+length-1, 10)
 	}
-	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &s.bucket, Key: &key, Range: &rng})
+	out, err := b.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &b.bucket, Key: &key, Range: &rng})
 	if err != nil {
 		if isInvalidRange(err) {
 			return io.NopCloser(emptyReader{}), nil // the range starts at or after the end

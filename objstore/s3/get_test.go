@@ -28,7 +28,9 @@ func TestGetVerifies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := openVersity(t, srv, "", s3.WithVerifyGet(tt.verify), s3.WithInstrumentation(false))
+			cfg := versityConfig(srv, srv.Endpoint)
+			cfg.VerifyGet = tt.verify
+			b := openConfig(t, cfg, s3.WithInstrumentation(false))
 			key := "corrupt/" + tt.name
 			if err := b.Put(ctx, key, bytes.NewReader(data), int64(len(data))); err != nil {
 				t.Fatal(err)

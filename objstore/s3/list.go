@@ -10,16 +10,17 @@ import (
 	"github.com/esper-platform/obskit/objstore"
 )
 
-// List implements objstore.Bucket with ListObjectsV2, fetching the next page (up to 1,000 keys)
-// only when the previous one has been consumed. S3 lists keys in lexical (UTF-8 byte) order.
-func (s *store) List(ctx context.Context, prefix string) iter.Seq2[objstore.ObjectInfo, error] {
+// List yields the objects under prefix with ListObjectsV2 (see [objstore.Bucket.List]), fetching
+// the next page (up to 1,000 keys) only when the previous one has been consumed. S3 lists keys in
+// lexical (UTF-8 byte) order.
+func (b *Bucket) List(ctx context.Context, prefix string) iter.Seq2[objstore.ObjectInfo, error] {
 	return func(yield func(objstore.ObjectInfo, error) bool) {
-		if s.closed.Load() {
+		if b.closed.Load() {
 			yield(objstore.ObjectInfo{}, &objstore.OpError{Op: objstore.OpList, Key: prefix, Err: objstore.ErrClosed})
 			return
 		}
-		pages := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
-			Bucket: &s.bucket,
+		pages := s3.NewListObjectsV2Paginator(b.client, &s3.ListObjectsV2Input{
+			Bucket: &b.bucket,
 			Prefix: &prefix,
 		})
 		for pages.HasMorePages() {

@@ -8,7 +8,9 @@ import (
 	"github.com/esper-platform/obskit/objstore"
 )
 
-// Option configures [New] and [NewFromClient].
+// Option configures [New] and [NewFromClient]. Options carry only what [Config] cannot: the
+// telemetry providers and what is recorded; every setting of the bucket itself is a Config
+// field. A nil Option is skipped.
 type Option interface {
 	apply(options) options
 }
@@ -19,11 +21,6 @@ type options struct {
 	instrument     bool
 	sdkSpans       bool
 	stats          *objstore.Stats
-
-	partSize        int64 // 0: from Config (New) or 8 MiB (NewFromClient)
-	partConcurrency int   // 0: from Config (New) or 5
-	checksum        string
-	verifyGet       *bool
 }
 
 type optionFunc func(options) options
@@ -47,21 +44,22 @@ func newOptions(opts []Option) options {
 }
 
 // WithTracerProvider sets the provider of the tracer for the objstore.* spans and the SDK's own
-// per-call and per-attempt spans beneath them. Default: the global provider
+// per-call and per-attempt spans beneath them. Default (and for nil): the global provider
 // (otel.GetTracerProvider) when New or NewFromClient is called. No environment variable.
 func WithTracerProvider(tp trace.TracerProvider) Option {
 	return optionFunc(func(o options) options { o.tracerProvider = tp; return o })
 }
 
-// WithMeterProvider sets the provider of the meter for the objstore.* metrics. Default: the
-// global provider (otel.GetMeterProvider) when New or NewFromClient is called. No environment
-// variable.
+// WithMeterProvider sets the provider of the meter for the objstore.* metrics. Default (and for
+// nil): the global provider (otel.GetMeterProvider) when New or NewFromClient is called. No
+// environment variable.
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	return optionFunc(func(o options) options { o.meterProvider = mp; return o })
 }
 
-// WithInstrumentation turns the objstore.Instrument decorator (spans and metrics per operation)
-// and the SDK's spans on or off. Default: on. No environment variable.
+// WithInstrumentation turns on or off the instrumentation: the objstore.Instrument decorator
+// (spans and metrics per operation), the SDK's spans and the attempt counting. Off, New and
+// NewFromClient return the bare [*Bucket]. Default: on. No environment variable.
 func WithInstrumentation(enabled bool) Option {
 	return optionFunc(func(o options) options { o.instrument = enabled; return o })
 }
@@ -75,33 +73,7 @@ func WithSDKSpans(enabled bool) Option {
 }
 
 // WithStats makes the bucket record every operation into s as well, for [objstore.Stats.Snapshot].
-// Default: none. Ignored when instrumentation is off. No environment variable.
+// Default (and for nil): none. Ignored when instrumentation is off. No environment variable.
 func WithStats(s *objstore.Stats) Option {
 	return optionFunc(func(o options) options { o.stats = s; return o })
-}
-
-// WithPartSize sets the multipart part size in bytes (at least [MinPartSize]); objects of at
-// least this size are uploaded in parts. Default: Config.PartSize (OBSKIT_S3_PART_SIZE) for New,
-// 8 MiB for NewFromClient.
-func WithPartSize(n int64) Option {
-	return optionFunc(func(o options) options { o.partSize = n; return o })
-}
-
-// WithPartConcurrency sets how many parts of one object are uploaded at once. Default:
-// Config.PartConcurrency (OBSKIT_S3_PART_CONCURRENCY) for New, 5 for NewFromClient.
-func WithPartConcurrency(n int) Option {
-	return optionFunc(func(o options) options { o.partConcurrency = n; return o })
-}
-
-// WithChecksum sets the checksum algorithm sent with every upload: "CRC32", "CRC32C", "SHA1" or
-// "SHA256". Default: Config.Checksum (OBSKIT_S3_CHECKSUM) for New, "CRC32C" for NewFromClient.
-func WithChecksum(algorithm string) Option {
-	return optionFunc(func(o options) options { o.checksum = algorithm; return o })
-}
-
-// WithVerifyGet sets whether Get verifies the stored checksum of what it reads (whole objects
-// with a full-object checksum; ranges and composite multipart checksums are not verifiable).
-// Default: Config.VerifyGet (OBSKIT_S3_VERIFY_GET) for New, true for NewFromClient.
-func WithVerifyGet(enabled bool) Option {
-	return optionFunc(func(o options) options { o.verifyGet = &enabled; return o })
 }

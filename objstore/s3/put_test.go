@@ -38,7 +38,9 @@ func (f *failingReader) Read(p []byte) (int, error) {
 // multipart uploads.
 func TestPutRejected(t *testing.T) {
 	srv := testserver.StartVersity(t)
-	b := openVersity(t, srv, "", s3.WithPartSize(s3.MinPartSize))
+	cfg := versityConfig(srv, srv.Endpoint)
+	cfg.PartSize = s3.MinPartSize
+	b := openConfig(t, cfg)
 	const part = s3.MinPartSize
 	data := content(5, 3*part)
 	tests := []struct {
@@ -57,8 +59,7 @@ func TestPutRejected(t *testing.T) {
 		{"single reader fails", &failingReader{left: 10}, -1, errSource},
 	}
 	ctx := context.Background()
-	var client *awss3.Client
-	b.As(&client)
+	client := sdkClient(t, b)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			key := "rejected/" + tt.name
@@ -147,8 +148,7 @@ func TestLostCreateResponse(t *testing.T) {
 			if resets := proxy.Counts().Resets; resets < 2 {
 				t.Fatalf("%d responses cut, want at least 2", resets)
 			}
-			var client *awss3.Client
-			b.As(&client)
+			client := sdkClient(t, b)
 			out, err := client.ListMultipartUploads(context.Background(), &awss3.ListMultipartUploadsInput{Bucket: &srv.Bucket})
 			if err != nil {
 				t.Fatal(err)

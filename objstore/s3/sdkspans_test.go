@@ -3,8 +3,6 @@ package s3_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -19,32 +17,10 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/s3"
 )
-
-// answerTransport answers PUT with 200 (like okTransport) and everything else with a 404
-// NoSuchKey error, without a network.
-type answerTransport struct{}
-
-func (answerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method == http.MethodPut {
-		return okTransport{}.RoundTrip(req)
-	}
-	body := `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>`
-	return &http.Response{
-		StatusCode: http.StatusNotFound, Status: "404 Not Found",
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:        http.Header{"X-Amz-Request-Id": {"req-404"}, "Content-Type": {"application/xml"}},
-		Body:          io.NopCloser(strings.NewReader(body)),
-		ContentLength: int64(len(body)),
-		Request:       req,
-	}, nil
-}
-
-func answerClient(configure ...func(*awss3.Options)) *awss3.Client {
-	return transportClient(answerTransport{}, configure...)
-}
 
 // sdkSpan is what a reader of a trace sees of one SDK span.
 type sdkSpan struct {
@@ -95,7 +71,7 @@ func TestSDKSpansAsSmithyAdapter(t *testing.T) {
 	ours := tracetest.NewInMemoryExporter()
 	ourTP := sdktrace.NewTracerProvider(sdktrace.WithSyncer(ours))
 	defer ourTP.Shutdown(ctx)
-	b, err := s3.NewFromClient(answerClient(), "bkt", s3.WithTracerProvider(ourTP))
+	b, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bkt"), s3.WithTracerProvider(ourTP))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +85,7 @@ func TestSDKSpansAsSmithyAdapter(t *testing.T) {
 	ref := tracetest.NewInMemoryExporter()
 	refTP := sdktrace.NewTracerProvider(sdktrace.WithSyncer(ref))
 	defer refTP.Shutdown(ctx)
-	client := answerClient(func(o *awss3.Options) { o.TracerProvider = smithyoteltracing.Adapt(refTP) })
+	client := memClient(func(o *awss3.Options) { o.TracerProvider = smithyoteltracing.Adapt(refTP) })
 	if _, err := client.PutObject(ctx, &awss3.PutObjectInput{
 		Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader(data),
 		ContentLength: aws.Int64(int64(len(data))), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c,
@@ -153,7 +129,7 @@ func TestSDKSpansNotRecording(t *testing.T) {
 		"never sample": s3.WithTracerProvider(never),
 		"noop":         s3.WithTracerProvider(tracenoop.NewTracerProvider()),
 	} {
-		b, err := s3.NewFromClient(answerClient(), "bkt", opt)
+		b, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bkt"), opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +152,7 @@ func TestSDKSpansRequestID(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
 	defer tp.Shutdown(ctx)
-	b, err := s3.NewFromClient(answerClient(), "bkt", s3.WithTracerProvider(tp))
+	b, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bkt"), s3.WithTracerProvider(tp))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,13 +161,13 @@ func TestSDKSpansRequestID(t *testing.T) {
 	for _, s := range exp.GetSpans() {
 		if s.Name == "Attempt" {
 			for _, kv := range s.Attributes {
-				if kv.Key == attribute.Key("aws.request_id") && kv.Value.AsString() == "req-404" {
+				if kv.Key == attribute.Key("aws.request_id") && kv.Value.AsString() == testkit.S3RequestID {
 					found = true
 				}
 			}
 		}
 	}
 	if !found {
-		t.Errorf("no Attempt span with aws.request_id=req-404 in %v", names(exp.GetSpans()))
+		t.Errorf("no Attempt span with aws.request_id=%s in %v", testkit.S3RequestID, names(exp.GetSpans()))
 	}
 }

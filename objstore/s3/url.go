@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 
@@ -39,13 +38,15 @@ var urlParams = map[string]string{
 // The URL's host is the bucket. Its query may set region, endpoint, path_style, part_size,
 // part_concurrency, max_conns, max_attempts, checksum and verify_get, which override the
 // variables of [Config] (AWS_REGION, AWS_ENDPOINT_URL_S3, OBSKIT_S3_PATH_STYLE, …); everything
-// else, credentials included, comes from the process environment as for
-// envconfig.Load[Config](). Credentials in the URL are refused. The returned Bucket is a *Bucket.
+// else, credentials included, comes from the process environment (read through
+// envconfig.Environ) as for envconfig.Load[Config](). Credentials in the URL are refused. The
+// bucket is instrumented as New instruments it, so objstore.Open's WithInstrumentation leaves
+// it as it is.
 func Register(reg *objstore.Registry, opts ...Option) {
 	reg.Register(Scheme, opener(nil, opts))
 }
 
-// opener returns the Opener of the s3 scheme; environ nil means the process environment.
+// opener returns the Opener of the s3 scheme, reading environ (nil: the process environment).
 func opener(environ map[string]string, opts []Option) objstore.Opener {
 	return func(ctx context.Context, u *url.URL) (objstore.Bucket, error) {
 		cfg, err := configFromURL(u, environ)
@@ -67,18 +68,11 @@ func configFromURL(u *url.URL, environ map[string]string) (Config, error) {
 	if u.Path != "" && u.Path != "/" {
 		return Config{}, errors.New("objstore/s3: an s3:// URL has no path (prefixes are not supported)")
 	}
-	env := make(map[string]string)
-	if environ == nil {
-		for _, kv := range os.Environ() {
-			if k, v, ok := strings.Cut(kv, "="); ok {
-				env[k] = v
-			}
-		}
-	} else {
-		for k, v := range environ {
-			env[k] = v
-		}
+	var envOpts []envconfig.Option
+	if environ != nil {
+		envOpts = append(envOpts, envconfig.WithEnvironment(environ))
 	}
+	env := envconfig.Environ(envOpts...) // a copy, which the URL overrides
 	env["OBSKIT_S3_BUCKET"] = u.Host
 	q := u.Query()
 	var unknown []string

@@ -3,8 +3,12 @@ package s3_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/objstore"
@@ -35,9 +39,48 @@ func TestRegisterOpen(t *testing.T) {
 	}
 }
 
+// TestOpenInstrumentsOnce checks that objstore.Open's WithInstrumentation over the s3 scheme,
+// whose buckets are instrumented by default, records one objstore span per operation, and that
+// the s3 opener reads an injected environment.
+func TestOpenInstrumentsOnce(t *testing.T) {
+	endpoint, stop := fakeS3()
+	defer stop()
+	spans := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
+	defer tp.Shutdown(context.Background())
+	var reg objstore.Registry
+	s3.RegisterWithEnvironment(&reg, map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ENDPOINT_URL_S3": endpoint,
+	}, s3.WithTracerProvider(tp), s3.WithSDKSpans(false))
+	ctx := context.Background()
+	b, err := objstore.Open(ctx, "s3://example?path_style=true", objstore.WithRegistry(&reg),
+		objstore.WithInstrumentation(objstore.WithTracerProvider(tp)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Put(ctx, "k", strings.NewReader("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := b.Exists(ctx, "k"); !ok || err != nil {
+		t.Fatalf("Exists = %v, %v", ok, err)
+	}
+	var got []string
+	for _, s := range spans.GetSpans() {
+		got = append(got, s.Name)
+	}
+	if !slices.Equal(got, []string{"objstore.put", "objstore.exists"}) {
+		t.Errorf("spans %v, want one objstore.put and one objstore.exists", got)
+	}
+	var sb *s3.Bucket
+	if !objstore.As(b, &sb) || sb.Name() != "example" {
+		t.Errorf("objstore.As(**s3.Bucket) did not reach the bucket")
+	}
+}
+
 func TestRegisterOpenRejects(t *testing.T) {
 	var reg objstore.Registry
-	s3.Register(&reg)
+	s3.RegisterWithEnvironment(&reg, map[string]string{})
 	tests := []struct {
 		name, url, want string
 	}{

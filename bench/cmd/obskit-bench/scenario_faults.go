@@ -11,6 +11,7 @@ import (
 
 	"github.com/esper-platform/obskit/bench/s3bench"
 	"github.com/esper-platform/obskit/internal/faultproxy"
+	"github.com/esper-platform/obskit/objstore"
 	obskits3 "github.com/esper-platform/obskit/objstore/s3"
 )
 
@@ -76,7 +77,7 @@ func runFaults(ctx context.Context, srv s3bench.Server, sc scale, p *progress) (
 	return rows, nil
 }
 
-func faultRun(ctx context.Context, srv s3bench.Server, direct *obskits3.Bucket, name, level string, f faultproxy.Faults, seed uint64, objs [][]byte) (FaultRow, error) {
+func faultRun(ctx context.Context, srv s3bench.Server, direct objstore.Bucket, name, level string, f faultproxy.Faults, seed uint64, objs [][]byte) (FaultRow, error) {
 	proxy, err := faultproxy.Start(srv.Endpoint, f, seed)
 	if err != nil {
 		return FaultRow{}, err

@@ -162,7 +162,9 @@ func heapPeak() (stop func() float64) {
 // reports throughput and the peak heap.
 func runS3Large(ctx context.Context, srv s3bench.Server, sc scale, p *progress) ([]S3LargeRow, error) {
 	const partSize, concurrency = 8 << 20, 5
-	bk, err := obskits3.New(ctx, s3bench.ObskitConfig(srv), obskits3.WithPartSize(partSize), obskits3.WithPartConcurrency(concurrency))
+	cfg := s3bench.ObskitConfig(srv)
+	cfg.PartSize, cfg.PartConcurrency = partSize, concurrency
+	bk, err := obskits3.New(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +229,7 @@ func runS3Overhead(ctx context.Context, sc scale, p *progress) (*S3Overhead, err
 	}
 	defer tp.Shutdown(context.WithoutCancel(ctx))
 	defer mp.Shutdown(context.WithoutCancel(ctx))
-	bk, err := obskits3.NewFromClient(s3bench.NewMemoryClient(), "bench", obskits3.WithTracerProvider(tp), obskits3.WithMeterProvider(mp))
+	bk, err := obskits3.NewFromClient(s3bench.NewMemoryClient(), obskits3.DefaultConfig("bench"), obskits3.WithTracerProvider(tp), obskits3.WithMeterProvider(mp))
 	if err != nil {
 		return nil, err
 	}

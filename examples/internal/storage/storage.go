@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/s3"
 )
 
@@ -26,7 +27,9 @@ const (
 // holds it.
 type Store struct {
 	// Bucket is the instrumented S3 bucket.
-	Bucket *s3.Bucket
+	Bucket objstore.Bucket
+	// Name is the name of the S3 bucket.
+	Name string
 	// Embedded is the embedded server, nil when a configured server is used.
 	Embedded *Embedded
 	// Endpoint is the S3 endpoint URL without user information, "" for AWS's default.
@@ -69,7 +72,7 @@ func Open(ctx context.Context, environ map[string]string, defaultBucket string, 
 		st.closeServer()
 		return nil, err
 	}
-	st.Bucket = b
+	st.Bucket, st.Name = b, cfg.Bucket
 	st.Endpoint = redactURL(cfg.Endpoint)
 	return st, nil
 }
@@ -79,11 +82,11 @@ func Open(ctx context.Context, environ map[string]string, defaultBucket string, 
 func (s *Store) Describe() string {
 	switch {
 	case s.Embedded != nil:
-		return fmt.Sprintf("embedded S3 server (gofakes3) at %s, bucket %s", s.Endpoint, s.Bucket.Name())
+		return fmt.Sprintf("embedded S3 server (gofakes3) at %s, bucket %s", s.Endpoint, s.Name)
 	case s.Endpoint == "":
-		return fmt.Sprintf("AWS S3, bucket %s", s.Bucket.Name())
+		return fmt.Sprintf("AWS S3, bucket %s", s.Name)
 	default:
-		return fmt.Sprintf("S3 at %s, bucket %s", s.Endpoint, s.Bucket.Name())
+		return fmt.Sprintf("S3 at %s, bucket %s", s.Endpoint, s.Name)
 	}
 }
 

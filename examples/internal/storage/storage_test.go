@@ -68,8 +68,8 @@ func TestOpenConfiguredServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if st.Embedded != nil || st.Endpoint != srv.Endpoint || st.Bucket.Name() != srv.Bucket {
-		t.Fatalf("embedded %v endpoint %q bucket %q, want versitygw's", st.Embedded, st.Endpoint, st.Bucket.Name())
+	if st.Embedded != nil || st.Endpoint != srv.Endpoint || st.Name != srv.Bucket {
+		t.Fatalf("embedded %v endpoint %q bucket %q, want versitygw's", st.Embedded, st.Endpoint, st.Name)
 	}
 	if err := st.Bucket.Put(context.Background(), "k", strings.NewReader("v"), 1); err != nil {
 		t.Fatal(err)
