@@ -8,8 +8,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/esper-platform/obskit/envconfig"
-	"github.com/esper-platform/obskit/examples/internal/humanize"
 	"github.com/esper-platform/obskit/examples/internal/storage"
 	"github.com/esper-platform/obskit/objstore/s3"
 	"github.com/esper-platform/obskit/telemetry"
@@ -94,7 +95,7 @@ func run(ctx context.Context, p process) error {
 		status = "FAILED"
 	}
 	fmt.Fprintf(p.stdout, "obskit batchjob %s %s: %d/%d steps, %d artifacts stored (%s), %d failed, in %s; trace %s\n",
-		runID, status, rep.steps, cfg.Steps, rep.artifacts, humanize.Bytes(rep.bytes), rep.failed,
+		runID, status, rep.steps, cfg.Steps, rep.artifacts, humanize.IBytes(uint64(rep.bytes)), rep.failed,
 		rep.elapsed.Round(time.Millisecond), rep.traceID)
 	return errors.Join(runErr, telErr, closeErr)
 }

@@ -4,24 +4,26 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 
-	"github.com/esper-platform/obskit/examples/internal/humanize"
+	"github.com/dustin/go-humanize"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
 	"github.com/esper-platform/obskit/objstore"
 )
 
 // barWidth is the number of cells of the progress bar.
 const barWidth = 30
 
-// progress shows how far the job is: a bar redrawn in place on a terminal, plain lines
-// otherwise, or nothing. Its methods are safe for concurrent use.
+// progress shows how far the job is: a bar (github.com/schollz/progressbar) redrawn in place on
+// a terminal, plain lines otherwise, or nothing. Its methods are safe for concurrent use.
 type progress struct {
 	mu       sync.Mutex
 	w        io.Writer
-	mode     string // bar, plain or off
-	drawn    string // the bar currently on screen ("" when none)
-	lastStep int    // plain mode: the upload quarter last reported
+	mode     string                   // bar, plain or off
+	bar      *progressbar.ProgressBar // bar mode: the bar on screen, nil when none
+	lastStep int                      // plain mode: the upload quarter last reported
 }
 
 // newProgress returns the progress display for mode (auto, bar, plain, off) writing to w; auto
@@ -36,14 +38,10 @@ func newProgress(w io.Writer, mode string) *progress {
 	return &progress{w: w, mode: mode, lastStep: -1}
 }
 
-// isTerminal reports whether w is a character device, such as a terminal.
+// isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // step reports that done of total steps have ended, the last one named name.
@@ -62,7 +60,7 @@ func (p *progress) step(done, total int, name string) {
 func (p *progress) upload(u objstore.UploadProgress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	text := fmt.Sprintf("uploaded %d/%d artifacts, %s", u.Done, u.Total, humanize.Bytes(u.Bytes))
+	text := fmt.Sprintf("uploaded %d/%d artifacts, %s", u.Done, u.Total, humanize.IBytes(uint64(max(u.Bytes, 0))))
 	if u.Failed > 0 {
 		text += fmt.Sprintf(", %d failed", u.Failed)
 	}
@@ -78,21 +76,31 @@ func (p *progress) upload(u objstore.UploadProgress) {
 	}
 }
 
-// draw redraws the bar in place. Called with p.mu held.
+// draw moves the bar to done of total with text after it, starting a bar if none is on screen.
+// Called with p.mu held.
 func (p *progress) draw(done, total int, text string) {
-	filled := barWidth * done / max(total, 1)
-	p.drawn = fmt.Sprintf("[%s%s] %3d%% %s", strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled),
-		100*done/max(total, 1), text)
-	fmt.Fprint(p.w, "\r\033[K"+p.drawn)
+	if p.bar == nil || p.bar.GetMax() != total {
+		p.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetWidth(barWidth),
+			progressbar.OptionSetPredictTime(false),
+			progressbar.OptionShowDescriptionAtLineEnd(),
+			progressbar.OptionSetDescription(text))
+	} else {
+		// The description shows at the next render, which Set does.
+		p.bar.Describe(text)
+	}
+	_ = p.bar.Set(done)
 }
 
 // finish ends the current bar with a newline, so that what follows starts on a line of its own.
 func (p *progress) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.drawn != "" {
+	if p.bar != nil {
+		_ = p.bar.Exit()
 		fmt.Fprintln(p.w)
-		p.drawn = ""
+		p.bar = nil
 	}
 	p.lastStep = -1
 }
@@ -106,12 +114,12 @@ func (p *progress) around(w io.Writer) io.Writer {
 	return writerFunc(func(b []byte) (int, error) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		if p.drawn != "" {
-			fmt.Fprint(p.w, "\r\033[K")
+		if p.bar != nil {
+			_ = p.bar.Clear()
 		}
 		n, err := w.Write(b)
-		if p.drawn != "" {
-			fmt.Fprint(p.w, p.drawn)
+		if p.bar != nil {
+			_ = p.bar.RenderBlank()
 		}
 		return n, err
 	})

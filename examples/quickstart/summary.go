@@ -6,7 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/esper-platform/obskit/examples/internal/humanize"
+	"github.com/dustin/go-humanize"
+
 	"github.com/esper-platform/obskit/examples/internal/otlpfile"
 	"github.com/esper-platform/obskit/objstore"
 )
@@ -79,12 +80,12 @@ func printSummary(w io.Writer, s summary) {
 			down += st.Bytes
 		}
 	}
-	fmt.Fprintf(w, "  bytes        %s uploaded, %s downloaded\n", humanize.Bytes(up), humanize.Bytes(down))
+	fmt.Fprintf(w, "  bytes        %s uploaded, %s downloaded\n", humanize.IBytes(uint64(up)), humanize.IBytes(uint64(down)))
 	rate, ok, counted := overallRate(s.stats)
 	fmt.Fprintf(w, "  success      %.2f%% (%d of %d operations)\n", 100*rate, ok, counted)
 	for _, st := range s.stats {
 		fmt.Fprintf(w, "  %-12s n=%d rate=%.2f%% p50=%s p95=%s p99=%s\n", string(st.Op), st.Count,
-			100*st.SuccessRate, humanize.Duration(st.P50), humanize.Duration(st.P95), humanize.Duration(st.P99))
+			100*st.SuccessRate, roundForTable(st.P50), roundForTable(st.P95), roundForTable(st.P99))
 	}
 	if s.traces {
 		c := countSpans(s.contents.Spans)
@@ -117,4 +118,17 @@ func opList(byName map[string]int) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// roundForTable rounds d for the summary's table: to microseconds below a millisecond, to 10µs
+// below a second, to milliseconds above.
+func roundForTable(d time.Duration) time.Duration {
+	switch {
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond)
+	case d < time.Second:
+		return d.Round(10 * time.Microsecond)
+	default:
+		return d.Round(time.Millisecond)
+	}
 }
