@@ -39,7 +39,7 @@ func counter(t *testing.T, reader *sdkmetric.ManualReader, name, reason string) 
 			}
 			found = true
 			for _, p := range m.Data.(metricdata.Sum[int64]).DataPoints {
-				if v, _ := p.Attributes.Value("reason"); reason == "" || v.AsString() == reason {
+				if v, _ := p.Attributes.Value("error.type"); reason == "" || v.AsString() == reason {
 					sum += p.Value
 				}
 			}
@@ -79,8 +79,8 @@ func TestFullQueueDropsCountsAndWarns(t *testing.T) {
 		t.Errorf("%d logging calls against a stuck exporter took %v", sent, d)
 	}
 	// At most one batch (2 records) is kept.
-	if got, _ := counter(t, reader, telemetry.MetricLogRecordsDropped, "queue_full"); got < sent-2 || got > sent {
-		t.Errorf("%s{reason=queue_full} = %d, want %d..%d", telemetry.MetricLogRecordsDropped, got, sent-2, sent)
+	if got, _ := counter(t, reader, "otel.sdk.processor.log.processed", "queue_full"); got < sent-2 || got > sent {
+		t.Errorf("otel.sdk.processor.log.processed{error.type=queue_full} = %d, want %d..%d", got, sent-2, sent)
 	}
 	if !eventually(func() bool { return dropWarning.MatchString(diag.String()) }) {
 		t.Fatalf("no drop warning on the diagnostics writer: %q", diag.String())
@@ -97,8 +97,10 @@ func TestFullQueueDropsCountsAndWarns(t *testing.T) {
 	if err := tel.ForceFlush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	dropped, _ := counter(t, reader, telemetry.MetricLogRecordsDropped, "")
-	emitted, _ := counter(t, reader, "obskit.log.records.emitted", "")
+	full, _ := counter(t, reader, "otel.sdk.processor.log.processed", "queue_full")
+	shutdown, _ := counter(t, reader, "otel.sdk.processor.log.processed", "shutdown")
+	dropped := full + shutdown
+	emitted, _ := counter(t, reader, "otel.sdk.log.created", "")
 	if delivered := int64(len(exp.all())); emitted != sent || delivered+dropped != sent {
 		t.Errorf("emitted %d, delivered %d + dropped %d, want %d = delivered + dropped", emitted, delivered, dropped, sent)
 	}
@@ -138,8 +140,8 @@ func TestBlockingModeLosesNothing(t *testing.T) {
 			if got := len(exp.all()); got != sent {
 				t.Errorf("exported %d records, want %d", got, sent)
 			}
-			if got, found := counter(t, reader, telemetry.MetricLogRecordsDropped, ""); got != 0 || !found {
-				t.Errorf("%s = %d (reported: %t), want 0", telemetry.MetricLogRecordsDropped, got, found)
+			if got, found := counter(t, reader, "otel.sdk.processor.log.processed", "queue_full"); got != 0 || !found {
+				t.Errorf("otel.sdk.processor.log.processed{error.type=queue_full} = %d (reported: %t), want 0", got, found)
 			}
 		})
 	}

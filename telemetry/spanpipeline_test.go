@@ -33,8 +33,8 @@ func (g *gatedSpans) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlyS
 func (g *gatedSpans) Shutdown(context.Context) error { return nil }
 
 // TestSpanPipelineCountsDrops: Setup batches spans with the OTEL_BSP_* settings, and a span that
-// finds the queue full is counted in obskit.trace.spans.dropped; once the exporter recovers,
-// ended = exported + dropped.
+// finds the queue full is counted in otel.sdk.processor.span.processed{error.type=queue_full};
+// once the exporter recovers, ended = exported + dropped.
 func TestSpanPipelineCountsDrops(t *testing.T) {
 	exp := &gatedSpans{gate: make(chan struct{})}
 	reader := sdkmetric.NewManualReader()
@@ -49,16 +49,17 @@ func TestSpanPipelineCountsDrops(t *testing.T) {
 	}
 	// The first 4 fill a batch and go to the (stuck) exporter; of the 6 others, 4 wait in the
 	// queue and 2 are dropped, unless the goroutine has not yet taken the first batch (then 6).
-	dropped, found := counter(t, reader, "obskit.trace.spans.dropped", "queue_full")
+	dropped, found := counter(t, reader, "otel.sdk.processor.span.processed", "queue_full")
 	if !found || dropped < 2 || dropped > 6 {
-		t.Errorf("obskit.trace.spans.dropped{reason=queue_full} = %d (found %v), want 2..6", dropped, found)
+		t.Errorf("otel.sdk.processor.span.processed{error.type=queue_full} = %d (found %v), want 2..6", dropped, found)
 	}
 	close(exp.gate)
 	if err := tel.ForceFlush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	ended, _ := counter(t, reader, "obskit.trace.spans.ended", "")
-	exported, _ := counter(t, reader, "obskit.trace.spans.exported", "")
+	// With the queue empty, every ended span was handed to the exporter or dropped.
+	ended, _ := counter(t, reader, "otel.sdk.processor.span.processed", "")
+	exported := ended - dropped
 	exp.mu.Lock()
 	delivered := int64(exp.n)
 	exp.mu.Unlock()

@@ -318,7 +318,7 @@ func TestMetrics(t *testing.T) {
 	// Collected after Shutdown: the final counts.
 	rm := testkit.Collect(t, reader)
 	got := testkit.SumInt64By(rm, "otel.sdk.processor.span.processed", "error.type")
-	if want := map[string]int64{"": 8, "queue_full": 2}; !maps.Equal(got, want) {
+	if want := map[string]int64{"": 8, "queue_full": 2, "shutdown": 0}; !maps.Equal(got, want) {
 		t.Errorf("otel.sdk.processor.span.processed by error.type = %v, want %v", got, want)
 	}
 	if got := testkit.SumInt64(rm, "otel.sdk.processor.span.queue.size"); got != 0 {

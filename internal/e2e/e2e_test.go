@@ -39,8 +39,8 @@ func TestExamplesThroughStack(t *testing.T) {
 	s := startStack(t)
 	bins := buildPrograms(t, "./examples/quickstart", "./examples/batchjob", "./examples/service")
 
-	// quickstart's logs go to a closed port, so that its exporter records failures
-	// (obskit.exporter.failures and the lost records); its traces and metrics reach the stack.
+	// quickstart's logs go to a closed port, so that its exporter counts the lost records
+	// (otel.sdk.exporter.log.exported with error.type); its traces and metrics reach the stack.
 	env := s.env(quickstartName)
 	env["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = "http://" + testserver.FreePort(t) + "/v1/logs"
 	env["OTEL_EXPORTER_OTLP_LOGS_TIMEOUT"] = "300"
@@ -115,9 +115,8 @@ func exerciseService(t *testing.T, s *stack, bin string) serviceRun {
 		run.requests++
 	}
 
-	// obskit.log.records.dropped is only in periodic exports (its callback is gone by the
-	// final one), so wait for one while the service runs.
-	waitForSeries(t, s.prometheus, fmt.Sprintf(`obskit_log_records_dropped_total{service_name=%q}`, serviceName), 30*time.Second)
+	// Wait for a periodic export of the log pipeline's counts while the service runs.
+	waitForSeries(t, s.prometheus, fmt.Sprintf(`otel_sdk_processor_log_processed_total{service_name=%q, error_type="queue_full"}`, serviceName), 30*time.Second)
 	if err := svc.Terminate(t, 30*time.Second); err != nil {
 		t.Fatalf("service after SIGTERM: %v (want exit status 0)\n%s", err, svc.Output())
 	}
@@ -324,13 +323,13 @@ func checkMetrics(t *testing.T, s *stack, run serviceRun) {
 		{`sum(objstore_bytes_total{` + svc + `, objstore_direction="download"})`, float64(run.uploadedBytes)},
 		// Each failed PUT was retried twice (3 attempts), besides the SlowDown retries.
 		{`sum(objstore_retries_total{` + svc + `})`, float64(2 * len(run.failedKeys))},
-		{`sum(obskit_exporter_exported_total{` + svc + `, obskit_signal="logs", error_type=""})`, float64(run.requests)},
-		{`sum(obskit_exporter_exported_total{` + svc + `, obskit_signal="traces", error_type=""})`, float64(run.requests)},
-		{`sum(obskit_log_records_emitted_total{` + svc + `})`, float64(run.requests)},
-		{`sum(obskit_log_records_exported_total{` + svc + `})`, float64(run.requests)},
+		{`sum(otel_sdk_exporter_log_exported_total{` + svc + `, error_type=""})`, float64(run.requests)},
+		{`sum(otel_sdk_exporter_span_exported_total{` + svc + `, error_type=""})`, float64(run.requests)},
+		{`sum(otel_sdk_log_created_total{` + svc + `})`, float64(run.requests)},
+		{`sum(otel_sdk_processor_log_processed_total{` + svc + `, error_type=""})`, float64(run.requests)},
+		{`sum(otel_sdk_processor_span_processed_total{` + svc + `, error_type=""})`, float64(run.requests)},
 		{`sum(go_goroutine_count{` + svc + `})`, 1},
-		{`sum(obskit_exporter_failures_total{service_name="` + quickstartName + `", obskit_signal="logs"})`, 1},
-		{`sum(obskit_exporter_exported_total{service_name="` + quickstartName + `", obskit_signal="logs", error_type!=""})`, 1},
+		{`sum(otel_sdk_exporter_log_exported_total{service_name="` + quickstartName + `", error_type!=""})`, 1},
 		{`sum(objstore_operations_total{service_name="` + quickstartName + `", objstore_outcome="success"})`, 1},
 		{`sum(objstore_operations_total{service_name="` + batchjobName + `", objstore_outcome="success"})`, 1},
 	}
@@ -355,7 +354,8 @@ func checkMetrics(t *testing.T, s *stack, run serviceRun) {
 		want   float64
 	}{
 		{`sum(objstore_inflight{` + svc + `})`, 0},
-		{`sum(obskit_log_records_dropped_total{` + svc + `})`, 0},
+		{`sum(otel_sdk_processor_log_processed_total{` + svc + `, error_type!=""})`, 0},
+		{`sum(otel_sdk_processor_span_processed_total{` + svc + `, error_type!=""})`, 0},
 	}
 	for _, c := range exactly {
 		got := s.prometheus.Query(t, c.promql)

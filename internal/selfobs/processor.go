@@ -106,13 +106,11 @@ func RegisterProcessor(mp metric.MeterProvider, scope string, sig Signal, c Comp
 	}
 	_, err := m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
 		s := p.Counts()
+		// The drop causes are observed at zero too, so that a dashboard shows them before the
+		// first drop.
 		o.ObserveInt64(processed, int64(s.Processed), ok)
-		if s.QueueFull > 0 {
-			o.ObserveInt64(processed, int64(s.QueueFull), full)
-		}
-		if s.Shutdown > 0 {
-			o.ObserveInt64(processed, int64(s.Shutdown), shutdown)
-		}
+		o.ObserveInt64(processed, int64(s.QueueFull), full)
+		o.ObserveInt64(processed, int64(s.Shutdown), shutdown)
 		o.ObserveInt64(queueSize, s.QueueSize, ok)
 		o.ObserveInt64(queueCap, capacity, ok)
 		if created != nil {
