@@ -28,6 +28,8 @@ type Config struct {
 	ServiceVersion string `env:"OBSKIT_SERVICE_VERSION" desc:"service.version resource attribute (default: the binary's module version)"`
 	// Environment is deployment.environment.name.
 	Environment string `env:"OBSKIT_DEPLOYMENT_ENVIRONMENT" desc:"deployment.environment.name resource attribute"`
+	// Kubernetes holds the pod's attributes from the downward API (K8S_POD_NAME, …).
+	Kubernetes KubernetesConfig
 
 	// TracesExporter lists span exporters: otlp, console, file, none. Empty: otlp when an OTLP
 	// endpoint is configured, none otherwise (see the package documentation).

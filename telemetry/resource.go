@@ -19,7 +19,8 @@ import (
 )
 
 // newResource describes the process: detected host, process, runtime and container
-// attributes, then the attributes given in code, then OTEL_RESOURCE_ATTRIBUTES, then
+// attributes and the Kubernetes attributes of the downward API, then the attributes given in
+// code, then OTEL_RESOURCE_ATTRIBUTES, then
 // service.name, service.version, service.instance.id and deployment.environment.name; each
 // later source overrides the earlier. The command line is left out (it may hold secrets), and
 // so is the process owner.
@@ -59,6 +60,7 @@ func newResource(ctx context.Context, c *Config, inCode []attribute.KeyValue) (*
 		resource.WithProcessRuntimeVersion(),
 		resource.WithProcessRuntimeDescription(),
 		resource.WithContainer(), // container.id from /proc/self/cgroup or mountinfo; nothing outside a container
+		resource.WithAttributes(c.Kubernetes.attributes()...),
 		resource.WithAttributes(inCode...),
 		resource.WithAttributes(fromEnv...),
 		resource.WithAttributes(service...),

@@ -60,3 +60,31 @@ func TestProcessInstanceIDsDiffer(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// TestKubernetesAttributes checks that the downward-API variables become k8s.* resource
+// attributes, below OTEL_RESOURCE_ATTRIBUTES.
+func TestKubernetesAttributes(t *testing.T) {
+	c := &Config{
+		Kubernetes:         KubernetesConfig{PodName: "api-7f9c", PodUID: "0b7e", NamespaceName: "prod", NodeName: "node-3", ContainerName: "app"},
+		ResourceAttributes: "k8s.node.name=from-env",
+	}
+	res, err := newResource(context.Background(), c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[attribute.Key]string{
+		semconv.K8SPodNameKey: "api-7f9c", semconv.K8SPodUIDKey: "0b7e", semconv.K8SNamespaceNameKey: "prod",
+		semconv.K8SNodeNameKey: "from-env", semconv.K8SContainerNameKey: "app",
+	} {
+		if v, _ := res.Set().Value(k); v.AsString() != want {
+			t.Errorf("%s = %q, want %q", k, v.AsString(), want)
+		}
+	}
+	res, err = newResource(context.Background(), &Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.Set().Value(semconv.K8SPodNameKey); ok {
+		t.Errorf("k8s.pod.name set without K8S_POD_NAME: %v", res)
+	}
+}
