@@ -78,8 +78,8 @@
 // Every metric also carries aws.s3.bucket when [WithBucketName] is given. Only the duration is
 // recorded as the operation ends (with the span's context, for its exemplar); the metrics marked
 // obs. are observable instruments whose callback reads per-operation atomic counters at
-// collection, which spares an operation four synchronous measurements (1.5–2 µs per Put on
-// the machine obskit is measured on). Their callback stays registered after Close and reports
+// collection, which spares an operation four synchronous measurements (see bench/README.md for
+// what that saves). Their callback stays registered after Close and reports
 // the final counts, so an export after Close still counts every operation; it holds a few
 // hundred bytes of counters, not the bucket.
 //
@@ -93,12 +93,17 @@
 // Nothing here reads the environment. [Instrument] takes [WithTracerProvider] and
 // [WithMeterProvider] (default: the OTel globals), [WithBucketName] and [WithStats];
 // [UploadMany] takes [WithConcurrency] (default 16) and [WithProgress]; [Open] takes
-// [WithRegistry] and [WithInstrumentation]. A service usually reads one variable (e.g.
-// OBJSTORE_URL) and passes it to Open; objstore/s3 documents its own variables.
+// [WithRegistry] and [WithInstrumentation]. A nil option is skipped, and a zero value (nil
+// provider, empty name, concurrency below 1) leaves the default. A service usually reads one
+// variable (e.g. OBJSTORE_URL) and passes it to Open; objstore/s3 documents its own variables.
 //
 // # Emitted telemetry
 //
-// Only through [Instrument], as listed under OpenTelemetry. The bare providers emit nothing.
+// Only through [Instrument], as listed under OpenTelemetry. The bare providers emit nothing. A
+// bucket is instrumented once: Instrument returns an already instrumented bucket (its own
+// decorator, objstore/s3's buckets by default, or a decorator of either exposing Unwrap() Bucket)
+// as it is, so [Open] with [WithInstrumentation] never records two spans per operation. [As]
+// reaches a provider's own types (e.g. the SDK client of objstore/s3) through the decorators.
 //
 // # Shutdown
 //

@@ -11,27 +11,32 @@
 //	defer bucket.Close()
 //	err = bucket.Put(ctx, "reports/2026-11.csv", r, -1) // unknown length: streamed in parts
 //
+// New and NewFromClient return the provider, a [*Bucket], decorated by objstore.Instrument (or
+// the bare *Bucket with [WithInstrumentation](false)). objstore.As reaches through the
+// decorator: a target of type **s3.Client receives the SDK client, one of type **Bucket the
+// provider. Instrumenting the returned bucket again (objstore.Instrument, or objstore.Open's
+// WithInstrumentation over an s3:// URL) returns it as it is.
+//
 // # Uploads, integrity and retries
 //
-// Objects smaller than the part size (OBSKIT_S3_PART_SIZE, 8 MiB) go in one PutObject; larger
-// ones, and those of unknown length, stream through the SDK's transfer manager in parts, at most
-// OBSKIT_S3_PART_CONCURRENCY (5) at a time, so that memory stays near part size × (part
-// concurrency + 1) whatever the size (a 1 GiB Put from a pipe peaks at about 90 MiB of heap with
-// the defaults). A failed multipart upload is aborted, on a fresh context if the caller's was
-// cancelled; when a CreateMultipartUpload response was lost and the call retried, the uploads it
-// created unseen are found (ListMultipartUploads) and aborted too. Every
-// request carries a checksum of its content (OBSKIT_S3_CHECKSUM, CRC32C) that the server verifies
-// before storing, and a declared size that does not match the reader fails with
-// [objstore.ErrIntegrity] before anything is stored. Get asks for the stored checksum and the SDK
-// verifies it at the end of the body (whole objects with a full-object checksum).
+// Objects smaller than the part size (OBSKIT_S3_PART_SIZE) go in one PutObject; larger ones, and
+// those of unknown length, stream through the SDK's transfer manager in parts, at most
+// OBSKIT_S3_PART_CONCURRENCY at a time, so that memory stays near part size × (part
+// concurrency + 1) whatever the size. A failed multipart upload is aborted, on a fresh context if
+// the caller's was cancelled; when a CreateMultipartUpload response was lost and the call
+// retried, the uploads it created unseen are found (ListMultipartUploads) and aborted too. Every
+// request carries a checksum of its content (OBSKIT_S3_CHECKSUM) that the server verifies before
+// storing, and a declared size that does not match the reader fails with [objstore.ErrIntegrity]
+// before anything is stored. Get asks for the stored checksum and the SDK verifies it at the end
+// of the body (whole objects with a full-object checksum; OBSKIT_S3_VERIFY_GET).
 //
-// Every request is retried up to OBSKIT_S3_MAX_ATTEMPTS (8) times with exponential backoff and
-// full jitter (100 ms base, 1 s for throttling, at most OBSKIT_S3_MAX_BACKOFF) on 5xx answers,
+// Every request is tried up to OBSKIT_S3_MAX_ATTEMPTS times with exponential backoff and full
+// jitter (100 ms base, 1 s for throttling, at most OBSKIT_S3_MAX_BACKOFF) on 5xx answers,
 // throttling (SlowDown), connection resets, refused connections and timeouts, honouring the
 // context. The SDK's client-side retry quota is disabled: at its default of 500 tokens, a burst
-// of concurrent uploads meeting a few errors fails with "retry quota exceeded" (in this package's
-// fault test, 1,000 concurrent Puts at 20% SlowDown get 82% through with the SDK's defaults,
-// 100% with these). The HTTP transport keeps OBSKIT_S3_MAX_CONNS (256) idle connections per host.
+// of concurrent uploads meeting a few errors fails with "retry quota exceeded" (TestFaultTolerance
+// and TestFaultToleranceSDKDefaults measure both; the figures are in bench/README.md). The HTTP
+// transport keeps OBSKIT_S3_MAX_CONNS idle connections per host.
 //
 // All bodies handed to the SDK can seek (the caller's reader, or the transfer manager's part
 // buffers), so requests are signed with the payload's SHA-256 also over plain http, and retried
@@ -44,8 +49,9 @@
 //
 // # Configuration
 //
-// [Config] is loaded with envconfig.Load[s3.Config](); s3:// URLs override some variables with
-// query parameters (see [Register]). The variables:
+// Every setting of the bucket is a field of [Config], whose defaults live in its envDefault tags
+// only; [DefaultConfig] derives from them. Config is loaded with envconfig.Load[s3.Config]();
+// s3:// URLs override some variables with query parameters (see [Register]). The variables:
 //
 //	OBSKIT_S3_BUCKET                  (required) name of the bucket
 //	AWS_REGION                        region, default us-east-1
@@ -65,8 +71,14 @@
 //	OBSKIT_S3_VERIFY_GET              verify checksums on Get, default true
 //
 // The secrets also read from files (AWS_SECRET_ACCESS_KEY_FILE=/run/secrets/…) and print as
-// [REDACTED]. Options ([WithTracerProvider], [WithMeterProvider], [WithInstrumentation],
-// [WithSDKSpans], [WithStats], [WithPartSize], …) set what the environment does not.
+// [REDACTED]. [Config.Validate] (called by Load, New and NewFromClient) reports every bad field
+// as an *envconfig.VarError naming its variable, never its value. [NewFromClient] uses the
+// bucket, part, checksum and verification fields; the caller's client keeps its own connection,
+// credential and retry settings.
+//
+// Options carry only what Config cannot: [WithTracerProvider] and [WithMeterProvider] (default,
+// and for nil: the OTel globals), [WithInstrumentation] and [WithSDKSpans] (default on),
+// [WithStats] (default none). A nil option is skipped.
 //
 // # Emitted telemetry
 //
@@ -89,12 +101,14 @@
 // SetAttributes call for the properties a span starts with instead of one per property, and
 // nothing at all for a span that is not sampled. [WithSDKSpans](false) drops the SDK's spans
 // and keeps the objstore ones. The SDK's own metrics are not recorded. The providers default
-// to the OTel globals; this package never sets them.
+// to the OTel globals; this package never sets them. What the instrumentation costs per Put is
+// measured by BenchmarkPutOverhead here and BenchmarkPeerOverhead in bench/s3bench; the figures
+// are in bench/README.md.
 //
 // # Shutdown
 //
 // [Bucket.Close] marks the bucket closed (later calls return [objstore.ErrClosed]) and closes the
-// idle connections of a client built by [New]. Operations in flight finish; a streamed Get keeps
-// reading until its reader is closed. Close does not flush telemetry: shut the tracer and meter
-// providers down after the buckets that use them.
+// idle connections of a client built by [New]; the decorator's Close closes it. Operations in
+// flight finish; a streamed Get keeps reading until its reader is closed. Close does not flush
+// telemetry: shut the tracer and meter providers down after the buckets that use them.
 package s3
