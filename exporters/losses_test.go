@@ -30,7 +30,7 @@ func failures(rm metricdata.ResourceMetrics) map[string]int64 {
 	for name := range testkit.MetricsByName(rm) {
 		for _, dp := range testkit.Int64Points(rm, name) {
 			if v, ok := dp.Attributes.Value("error.type"); ok && dp.Value != 0 {
-				out[name+"{"+v.Emit()+"}"] += dp.Value
+				out[name+"{"+v.String()+"}"] += dp.Value
 			}
 		}
 	}

@@ -68,15 +68,18 @@ func SumInt64(rm metricdata.ResourceMetrics, name string, match ...attribute.Key
 func SumInt64By(rm metricdata.ResourceMetrics, name string, key attribute.Key) map[string]int64 {
 	out := map[string]int64{}
 	for _, dp := range Int64Points(rm, name) {
-		v, _ := dp.Attributes.Value(key)
-		out[v.Emit()] += dp.Value
+		var k string
+		if v, ok := dp.Attributes.Value(key); ok {
+			k = v.String()
+		}
+		out[k] += dp.Value
 	}
 	return out
 }
 
 func hasAll(set attribute.Set, match []attribute.KeyValue) bool {
 	for _, kv := range match {
-		if v, ok := set.Value(kv.Key); !ok || v.Type() != kv.Value.Type() || v.Emit() != kv.Value.Emit() {
+		if v, ok := set.Value(kv.Key); !ok || v.Type() != kv.Value.Type() || v.String() != kv.Value.String() {
 			return false
 		}
 	}
