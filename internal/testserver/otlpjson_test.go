@@ -118,9 +118,9 @@ func TestReadMissingFile(t *testing.T) {
 }
 
 func TestParseBadLine(t *testing.T) {
-	logs := func(b []byte) error { _, err := parseRequest(b, logRecordOf); return err }
-	spans := func(b []byte) error { _, err := parseRequest(b, spanOf); return err }
-	metrics := func(b []byte) error { _, err := parseRequest(b, metricOf); return err }
+	logs := func(b []byte) error { _, err := logRecordOf(b); return err }
+	spans := func(b []byte) error { _, err := spanOf(b); return err }
+	metrics := func(b []byte) error { _, err := metricOf(b); return err }
 	for _, tc := range []struct {
 		name  string
 		parse func([]byte) error
@@ -138,16 +138,17 @@ func TestParseBadLine(t *testing.T) {
 	}
 }
 
-func TestJSONFloatSpecialValues(t *testing.T) {
+func TestSpecialDoubles(t *testing.T) {
 	for in, check := range map[string]func(float64) bool{
 		`"Infinity"`:  func(f float64) bool { return f > 1e308 },
 		`"-Infinity"`: func(f float64) bool { return f < -1e308 },
 		`"NaN"`:       func(f float64) bool { return f != f },
 		`2.5`:         func(f float64) bool { return f == 2.5 },
 	} {
-		var f jsonFloat
-		if err := f.UnmarshalJSON([]byte(in)); err != nil || !check(float64(f)) {
-			t.Errorf("%s: got %v, %v", in, f, err)
+		line := `{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"g","gauge":{"dataPoints":[{"asDouble":` + in + `}]}}]}]}]}`
+		got, err := metricOf([]byte(line))
+		if err != nil || len(got) != 1 || len(got[0].Points) != 1 || !check(got[0].Points[0].Value) {
+			t.Errorf("%s: got %+v, %v", in, got, err)
 		}
 	}
 }

@@ -2,13 +2,16 @@ package otlpfile
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
 // File names the file exporters write in their folder (see exporters.FileName).
@@ -45,9 +48,9 @@ func MarkFiles(dir string) (Mark, error) {
 type Span struct {
 	Scope        string
 	Name         string
-	TraceID      string // hex
-	SpanID       string // hex
-	ParentSpanID string // hex, "" for a root span
+	TraceID      string // lower-case hex
+	SpanID       string // lower-case hex
+	ParentSpanID string // lower-case hex, "" for a root span
 	Attributes   map[string]any
 }
 
@@ -56,8 +59,8 @@ type LogRecord struct {
 	Scope        string
 	SeverityText string
 	Body         any
-	TraceID      string // hex, "" when logged outside a span
-	SpanID       string // hex
+	TraceID      string // lower-case hex, "" when logged outside a span
+	SpanID       string // lower-case hex, "" when logged outside a span
 	Attributes   map[string]any
 }
 
@@ -69,20 +72,20 @@ type Contents struct {
 	Metrics []string
 }
 
-// Read parses what was appended to the files of dir since mark (nil: from the start). A missing
-// file reads as empty.
+// Read parses what was appended to the files of dir since mark (nil: from the start), with the
+// Collector's pdata JSON unmarshalers. A missing file reads as empty.
 func Read(dir string, mark Mark) (Contents, error) {
 	var c Contents
 	err := readLines(filepath.Join(dir, TracesFile), mark[TracesFile], func(line []byte) error {
-		var req traceRequest
-		if err := json.Unmarshal(line, &req); err != nil {
+		traces, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(line)
+		if err != nil {
 			return err
 		}
-		for _, rs := range req.ResourceSpans {
-			for _, ss := range rs.ScopeSpans {
-				for _, s := range ss.Spans {
-					c.Spans = append(c.Spans, Span{Scope: ss.Scope.Name, Name: s.Name, TraceID: s.TraceID,
-						SpanID: s.SpanID, ParentSpanID: s.ParentSpanID, Attributes: attrMap(s.Attributes)})
+		for _, rs := range traces.ResourceSpans().All() {
+			for _, ss := range rs.ScopeSpans().All() {
+				for _, s := range ss.Spans().All() {
+					c.Spans = append(c.Spans, Span{Scope: ss.Scope().Name(), Name: s.Name(), TraceID: s.TraceID().String(),
+						SpanID: s.SpanID().String(), ParentSpanID: s.ParentSpanID().String(), Attributes: s.Attributes().AsRaw()})
 				}
 			}
 		}
@@ -92,15 +95,16 @@ func Read(dir string, mark Mark) (Contents, error) {
 		return c, err
 	}
 	err = readLines(filepath.Join(dir, LogsFile), mark[LogsFile], func(line []byte) error {
-		var req logsRequest
-		if err := json.Unmarshal(line, &req); err != nil {
+		logs, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(line)
+		if err != nil {
 			return err
 		}
-		for _, rl := range req.ResourceLogs {
-			for _, sl := range rl.ScopeLogs {
-				for _, r := range sl.LogRecords {
-					c.LogRecords = append(c.LogRecords, LogRecord{Scope: sl.Scope.Name, SeverityText: r.SeverityText,
-						Body: r.Body.value(), TraceID: r.TraceID, SpanID: r.SpanID, Attributes: attrMap(r.Attributes)})
+		for _, rl := range logs.ResourceLogs().All() {
+			for _, sl := range rl.ScopeLogs().All() {
+				for _, r := range sl.LogRecords().All() {
+					c.LogRecords = append(c.LogRecords, LogRecord{Scope: sl.Scope().Name(), SeverityText: r.SeverityText(),
+						Body: r.Body().AsRaw(), TraceID: r.TraceID().String(), SpanID: r.SpanID().String(),
+						Attributes: r.Attributes().AsRaw()})
 				}
 			}
 		}
@@ -110,14 +114,14 @@ func Read(dir string, mark Mark) (Contents, error) {
 		return c, err
 	}
 	err = readLines(filepath.Join(dir, MetricsFile), mark[MetricsFile], func(line []byte) error {
-		var req metricsRequest
-		if err := json.Unmarshal(line, &req); err != nil {
+		metrics, err := (&pmetric.JSONUnmarshaler{}).UnmarshalMetrics(line)
+		if err != nil {
 			return err
 		}
-		for _, rm := range req.ResourceMetrics {
-			for _, sm := range rm.ScopeMetrics {
-				for _, m := range sm.Metrics {
-					c.Metrics = append(c.Metrics, m.Name)
+		for _, rm := range metrics.ResourceMetrics().All() {
+			for _, sm := range rm.ScopeMetrics().All() {
+				for _, m := range sm.Metrics().All() {
+					c.Metrics = append(c.Metrics, m.Name())
 				}
 			}
 		}
