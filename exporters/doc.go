@@ -38,8 +38,8 @@
 //
 // Every exporter but prometheus is decorated so that it reports, into the MeterProvider of
 // [WithMeterProvider] (default: the global one), under the scope [ScopeName], the semantic
-// conventions' exporter instruments, as observable instruments read from atomic counters
-// (one add per export call, nothing per item):
+// conventions' exporter instruments; the counts are observable instruments read from atomic
+// counters (a few atomic adds per export call, nothing per item):
 //
 //   - otel.sdk.exporter.span.exported, otel.sdk.exporter.log.exported,
 //     otel.sdk.exporter.metric_data_point.exported (counters, {span}, {log_record},
@@ -48,6 +48,9 @@
 //     _OTHER.
 //   - otel.sdk.exporter.span.inflight, otel.sdk.exporter.log.inflight,
 //     otel.sdk.exporter.metric_data_point.inflight (up-down counters): items being exported.
+//   - otel.sdk.exporter.operation.duration (histogram, s): the duration of each export call,
+//     with error.type when it failed or the receiver rejected items. It is the one
+//     synchronous measurement, one per export call; it times calls and counts no items.
 //
 // Every point carries otel.component.type and otel.component.name ("type/N", N counting the
 // components of that type in the process). The type is the conventions' own for otlp

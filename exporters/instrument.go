@@ -60,9 +60,9 @@ type instrumentedSpans struct {
 }
 
 func (e instrumentedSpans) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
-	e.obs.Start(len(spans))
+	start := e.obs.Start(len(spans))
 	err := e.SpanExporter.ExportSpans(ctx, spans)
-	e.obs.End(len(spans), 0, err)
+	e.obs.End(start, len(spans), 0, err)
 	return err
 }
 
@@ -75,13 +75,13 @@ type instrumentedLogs struct {
 
 func (e instrumentedLogs) Export(ctx context.Context, b *logpipe.Batch) error {
 	n := b.Len()
-	e.obs.Start(n)
+	start := e.obs.Start(n)
 	err := e.Exporter.Export(ctx, b)
 	var partial *logpipe.PartialSuccessError
 	if errors.As(err, &partial) {
-		e.obs.End(n, int(min(partial.Rejected, int64(n))), nil)
+		e.obs.End(start, n, int(min(partial.Rejected, int64(n))), nil)
 	} else {
-		e.obs.End(n, 0, err)
+		e.obs.End(start, n, 0, err)
 	}
 	return err
 }
@@ -96,9 +96,9 @@ type instrumentedMetrics struct {
 
 func (e *instrumentedMetrics) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
 	n := dataPoints(rm)
-	e.obs.Start(n)
+	start := e.obs.Start(n)
 	err := e.Exporter.Export(ctx, rm)
-	e.obs.End(n, 0, err)
+	e.obs.End(start, n, 0, err)
 	return err
 }
 

@@ -60,7 +60,7 @@ func WithOTLP(s OTLPSettings) Option {
 }
 
 // WithConsoleWriter sets where the console exporters write: one JSON document per span batch or
-// metric collection, one OTLP-JSON line per log batch. Default: os.Stdout.
+// metric collection, one OTLP-JSON line per log batch. nil means the default: os.Stdout.
 func WithConsoleWriter(w io.Writer) Option {
 	return optionFunc(func(c config) config {
 		if w != nil {
@@ -78,16 +78,21 @@ func WithFileDir(dir string) Option {
 }
 
 // WithPrometheusAddr sets the address on which the prometheus exporter serves /metrics.
-// Default: [DefaultPrometheusAddr] (loopback only; telemetry reads it from
+// "" means the default: [DefaultPrometheusAddr] (loopback only; telemetry reads it from
 // OTEL_EXPORTER_PROMETHEUS_HOST and _PORT). Port 0 picks a free port; see
 // [MetricReaders.PrometheusAddr].
 func WithPrometheusAddr(addr string) Option {
-	return optionFunc(func(c config) config { c.promAddr = addr; return c })
+	return optionFunc(func(c config) config {
+		if addr != "" {
+			c.promAddr = addr
+		}
+		return c
+	})
 }
 
 // WithMetricInterval sets how often push metric exporters (otlp, console, file) are collected
 // and exported, and the timeout of one export. Defaults: 60s and 30s (OTEL_METRIC_EXPORT_INTERVAL
-// and OTEL_METRIC_EXPORT_TIMEOUT in telemetry). Zero keeps the default.
+// and OTEL_METRIC_EXPORT_TIMEOUT in telemetry). Zero or less keeps the default.
 func WithMetricInterval(interval, timeout time.Duration) Option {
 	return optionFunc(func(c config) config {
 		if interval > 0 {
@@ -101,7 +106,7 @@ func WithMetricInterval(interval, timeout time.Duration) Option {
 }
 
 // WithMeterProvider sets the MeterProvider that receives the exporters' own metrics (see the
-// package documentation, # Emitted telemetry). Default: the global MeterProvider.
+// package documentation, # Emitted telemetry). nil means the default: the global MeterProvider.
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	return optionFunc(func(c config) config { c.meterProvider = mp; return c })
 }

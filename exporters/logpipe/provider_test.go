@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -413,5 +414,49 @@ func TestMetricsReportFinalCountsAfterShutdown(t *testing.T) {
 	processed, created := collectMetrics(t, reader)
 	if created != 3000 || processed[""] != 3000 || processed["queue_full"]+processed["shutdown"] != 0 {
 		t.Fatalf("after Shutdown: created %d, processed %v; want 3000 handed to the exporter, none dropped", created, processed)
+	}
+}
+
+// TestOptionsZeroNegativeNil: a nil option is skipped, and zero or negative sizes, counts and
+// durations mean the defaults: the queue's capacity is that of the default queue.
+func TestOptionsZeroNegativeNil(t *testing.T) {
+	exp := &testExporter{}
+	p, reader, _ := newTestProvider(t, exp, nil, logpipe.WithQueueBytes(0), logpipe.WithBatchBytes(-1),
+		logpipe.WithBatchSize(0), logpipe.WithWorkers(-1), logpipe.WithShards(0),
+		logpipe.WithExportInterval(-time.Second), logpipe.WithExportTimeout(0), logpipe.WithWarningInterval(-1))
+	emitN(p, 2, 500)
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	checkAccounting(t, p.Stats(), 1000, exp.records.Load())
+	want := int64(logpipe.DefaultQueueBytes / logpipe.DefaultBatchBytes * logpipe.DefaultBatchSize)
+	if got := testkit.SumInt64(testkit.Collect(t, reader), "otel.sdk.processor.log.queue.capacity"); got != want {
+		t.Errorf("queue capacity %d records, want the default queue's %d", got, want)
+	}
+}
+
+// TestNilWarningWriterIsStderr: WithWarningWriter(nil) means the default writer, os.Stderr,
+// not discarding the warnings.
+func TestNilWarningWriterIsStderr(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	stderr := os.Stderr
+	os.Stderr = f // read by NewProvider only
+	p, err := logpipe.NewProvider(&testExporter{err: errors.New("collector said no")},
+		logpipe.WithResource(resource.Empty()), logpipe.WithWarningWriter(nil))
+	os.Stderr = stderr
+	if err != nil {
+		t.Fatal(err)
+	}
+	emitN(p, 1, 10)
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(f.Name())
+	if !strings.Contains(string(got), "obskit logpipe: WARNING: dropped 10 log records") {
+		t.Errorf("stderr = %q, want the drop warning", got)
 	}
 }

@@ -10,7 +10,7 @@
 //     for logs, otel.sdk.log.created.
 //   - [Exporter] counts an exporter's items, by outcome, in atomics and reports them under
 //     otel.sdk.exporter.{span,log,metric_data_point}.exported (error.type on failed items)
-//     and .inflight.
+//     and .inflight, and times each export call as otel.sdk.exporter.operation.duration.
 //   - [Warner] writes rate-limited warnings about losses to a plain writer.
 //
 // # Configuration
@@ -20,8 +20,9 @@
 //
 // # Emitted telemetry
 //
-// Only observable instruments: nothing is recorded on the path that logs a record or ends a
-// span; each collection calls the registered read function, or reads atomics. Instrument
+// Counts are observable instruments: nothing is recorded on the path that logs a record or
+// ends a span; each collection calls the registered read function, or reads atomics. The one
+// synchronous instrument is the exporters' operation duration, recorded once per export call. Instrument
 // names, units and attributes are those of go.opentelemetry.io/otel/semconv/v1.43.0/otelconv.
 //
 // # Shutdown

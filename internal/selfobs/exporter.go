@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -36,8 +37,16 @@ type Exporter struct {
 	counts   [len(outcomes)]atomic.Uint64 // by outcome; [0] is success
 	inflight atomic.Int64
 
+	duration atomic.Pointer[durationRecorder] // set by Register
+
 	mu  sync.Mutex
 	reg metric.Registration
+}
+
+// durationRecorder records otel.sdk.exporter.operation.duration, by outcome.
+type durationRecorder struct {
+	h    metric.Float64Histogram
+	opts [len(outcomes)]metric.RecordOption
 }
 
 // NewExporter returns the counts of the exporter of sig identified by c.
@@ -46,25 +55,40 @@ func NewExporter(sig Signal, c Component) *Exporter { return &Exporter{sig: sig,
 // Component returns the exporter's component.
 func (e *Exporter) Component() Component { return e.c }
 
-// Start records n items handed to the exporter; call End with the export's result.
-func (e *Exporter) Start(n int) { e.inflight.Add(int64(n)) }
+// Start records n items handed to the exporter and returns the time the export starts; call
+// End with it and the export's result.
+func (e *Exporter) Start(n int) time.Time {
+	e.inflight.Add(int64(n))
+	return time.Now()
+}
 
-// End records the result of the export of n items begun with Start: with err nil, n items
-// exported, of which rejected were rejected by the receiver; with err not nil, n items
-// failed, by the cause err gives (timeout, canceled or _OTHER).
-func (e *Exporter) End(n, rejected int, err error) {
+// End records the result of the export of n items begun with Start at start: with err nil, n
+// items exported, of which rejected were rejected by the receiver; with err not nil, n items
+// failed, by the cause err gives (timeout, canceled or _OTHER). It records the export's
+// duration, the only synchronous measurement here: one per export call.
+func (e *Exporter) End(start time.Time, n, rejected int, err error) {
 	e.inflight.Add(-int64(n))
 	rejected = min(max(rejected, 0), n)
+	outcome := 0
 	switch {
 	case err == nil:
 		e.counts[0].Add(uint64(n - rejected))
 		e.counts[3].Add(uint64(rejected))
+		if rejected > 0 {
+			outcome = 3
+		}
 	case errors.Is(err, context.DeadlineExceeded):
-		e.counts[1].Add(uint64(n))
+		outcome = 1
 	case errors.Is(err, context.Canceled):
-		e.counts[2].Add(uint64(n))
+		outcome = 2
 	default:
-		e.counts[4].Add(uint64(n))
+		outcome = 4
+	}
+	if err != nil {
+		e.counts[outcome].Add(uint64(n))
+	}
+	if d := e.duration.Load(); d != nil {
+		d.h.Record(context.Background(), time.Since(start).Seconds(), d.opts[outcome])
 	}
 }
 
@@ -79,7 +103,9 @@ func (e *Exporter) Exported() (ok, failed uint64) {
 
 // Register reports the counts through mp's meter for scope, as
 // otel.sdk.exporter.{span,log,metric_data_point}.exported (error.type on failed items) and
-// .inflight, replacing an earlier registration. A nil mp is the global MeterProvider.
+// .inflight, and records later exports' durations as otel.sdk.exporter.operation.duration
+// (error.type on failed exports), replacing an earlier registration. A nil mp is the global
+// MeterProvider.
 func (e *Exporter) Register(mp metric.MeterProvider, scope string) error {
 	if mp == nil {
 		mp = otel.GetMeterProvider()
@@ -110,16 +136,20 @@ func (e *Exporter) Register(mp metric.MeterProvider, scope string) error {
 		i2, err2 = otelconv.NewSDKExporterMetricDataPointInflightObservable(m)
 		exported, inflight = i1.Inst(), i2.Inst()
 	}
-	if err := errors.Join(err1, err2); err != nil {
+	duration, err3 := otelconv.NewSDKExporterOperationDuration(m)
+	if err := errors.Join(err1, err2, err3); err != nil {
 		return fmt.Errorf("selfobs: create exporter metrics: %w", err)
 	}
+	dr := &durationRecorder{h: duration.Inst()}
 	var opts [len(outcomes)]metric.ObserveOption
 	for i, o := range outcomes {
 		var extra []attribute.KeyValue
 		if o != "" {
 			extra = append(extra, semconv.ErrorTypeKey.String(o))
 		}
-		opts[i] = metric.WithAttributeSet(e.c.Attributes(extra...))
+		set := e.c.Attributes(extra...)
+		opts[i] = metric.WithAttributeSet(set)
+		dr.opts[i] = metric.WithAttributeSet(set)
 	}
 	reg, err := m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
 		for i := range e.counts {
@@ -136,6 +166,7 @@ func (e *Exporter) Register(mp metric.MeterProvider, scope string) error {
 	e.mu.Lock()
 	old := e.reg
 	e.reg = reg
+	e.duration.Store(dr)
 	e.mu.Unlock()
 	if old != nil {
 		return old.Unregister()

@@ -3,6 +3,7 @@ package selfobs
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/semconv/v1.43.0/otelconv"
 )
 
@@ -106,8 +108,7 @@ func TestExporterCountsByOutcome(t *testing.T) {
 	}{
 		{5, 0, nil}, {4, 1, nil}, {2, 0, context.DeadlineExceeded}, {3, 0, context.Canceled}, {7, 0, errors.New("boom")},
 	} {
-		e.Start(r.n)
-		e.End(r.n, r.rejected, r.err)
+		e.End(e.Start(r.n), r.n, r.rejected, r.err)
 	}
 	e.Start(6) // one export in flight
 	rm := testkit.Collect(t, reader)
@@ -120,6 +121,14 @@ func TestExporterCountsByOutcome(t *testing.T) {
 	}
 	if n := testkit.SumInt64(rm, "otel.sdk.exporter.span.inflight"); n != 6 {
 		t.Errorf("inflight = %d, want 6", n)
+	}
+	durations := map[string]uint64{}
+	for _, dp := range testkit.MetricsByName(rm)["otel.sdk.exporter.operation.duration"].Data.(metricdata.Histogram[float64]).DataPoints {
+		v, _ := dp.Attributes.Value("error.type")
+		durations[v.AsString()] += dp.Count
+	}
+	if want := map[string]uint64{"": 1, ErrorRejected: 1, ErrorTimeout: 1, ErrorCanceled: 1, "_OTHER": 1}; !maps.Equal(durations, want) {
+		t.Errorf("operation.duration counts by error.type %v, want %v", durations, want)
 	}
 	// Registering again (with another MeterProvider) keeps the counts.
 	reader2 := sdkmetric.NewManualReader()
