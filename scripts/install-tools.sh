@@ -185,7 +185,7 @@ install_debian() {
 main() {
 	script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 	REPO=$(git -C "$script_dir" rev-parse --show-toplevel 2>/dev/null || (cd "$script_dir/.." && pwd))
-	TOOLS=${OBSKIT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/obskit-tools}
+	TOOLS=${OBSKIT_TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME:?neither OBSKIT_TOOLS_DIR nor HOME is set}/.cache}/obskit-tools}
 	mkdir -p "$TOOLS"
 	TOOLS=$(cd "$TOOLS" && pwd)
 	BIN=$TOOLS/bin

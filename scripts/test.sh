@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
-export OBSKIT_TOOLS_DIR="${OBSKIT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/obskit-tools}"
+export OBSKIT_TOOLS_DIR="${OBSKIT_TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME:?neither OBSKIT_TOOLS_DIR nor HOME is set}/.cache}/obskit-tools}"
 export PATH="$OBSKIT_TOOLS_DIR/bin:$PATH"
 # The committed workspace (root, examples, bench), whatever the caller's GOWORK says: the
 # end-to-end tests build the examples from the root.
