@@ -282,7 +282,7 @@ func loadTelemetry(env map[string]string) error {
 	if err != nil {
 		return err
 	}
-	tel, err := telemetry.Setup(context.Background(), cfg, telemetry.WithEnvironment(env), telemetry.WithDiagnostics(io.Discard))
+	tel, err := telemetry.Setup(context.Background(), cfg, telemetry.WithDiagnostics(io.Discard))
 	if err != nil {
 		return err
 	}

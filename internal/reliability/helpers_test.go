@@ -25,7 +25,6 @@ func startTelemetry(t testing.TB, env map[string]string, reader sdkmetric.Reader
 	if err != nil {
 		t.Fatalf("ConfigFromEnv: %v", err)
 	}
-	opts = append(opts, telemetry.WithEnvironment(env))
 	if reader != nil {
 		opts = append(opts, telemetry.WithMetricReader(reader))
 	}
