@@ -26,8 +26,9 @@
 // from ConfigFromEnv or Setup that names every bad variable and never quotes a value. An
 // OTEL_* variable that is set but read neither by obskit nor by the OpenTelemetry SDK (a
 // misspelt name) is recorded by ConfigFromEnv, and Setup writes one warning for it on the
-// diagnostics writer. [Option]s add what the environment cannot say (writers, exporters and
-// readers from code); a nil Option, or an option given nil, leaves its setting at its default.
+// diagnostics writer. Setup's options add what the environment cannot say (writers,
+// exporters and readers from code); a nil [Option], or an option given nil, leaves its setting
+// at its default.
 //
 // Defaults when nothing is configured: no exporter at all, and logs as text on stderr. An
 // exporter list that is not set means otlp when an OTLP endpoint is set
@@ -40,8 +41,8 @@
 // The resource holds service.name (default unknown_service:<executable>), service.version
 // (default: the main module's version from the binary's build info), service.instance.id,
 // deployment.environment.name, and the detected host, process (never the command line, which
-// may hold secrets), runtime and container attributes; OTEL_RESOURCE_ATTRIBUTES overrides
-// them.
+// may hold secrets), runtime and container attributes, and the Kubernetes attributes of
+// [KubernetesConfig]; OTEL_RESOURCE_ATTRIBUTES overrides them.
 //
 // # Logging
 //
@@ -77,15 +78,16 @@
 //
 // # Emitted telemetry
 //
-// Into the MeterProvider that Setup builds, read at each collection (nothing is recorded on
-// the logging or span-ending path), under the semantic conventions' otel.sdk.* names:
+// Into the MeterProvider that Setup builds, under the semantic conventions' otel.sdk.* names
+// (nothing is recorded on the logging or span-ending path):
 //
 //   - the log pipeline's and the span processor's own counts (otel.sdk.log.created,
 //     otel.sdk.processor.{log,span}.processed with error.type on the items they drop,
 //     otel.sdk.processor.{log,span}.queue.size and .queue.capacity): see the documentation
 //     of exporters/logpipe and exporters/spanbatch;
 //   - the exporters' counts (otel.sdk.exporter.{span,log,metric_data_point}.exported with
-//     error.type on failed items, and .inflight): see the documentation of exporters.
+//     error.type on failed items, and .inflight) and the duration of each export call
+//     (otel.sdk.exporter.operation.duration): see the documentation of exporters.
 //
 // A lost record or span is counted once, where it is lost. Go runtime metrics
 // (go.opentelemetry.io/contrib/instrumentation/runtime) are emitted too, unless
