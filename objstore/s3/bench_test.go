@@ -55,7 +55,7 @@ func benchTelemetry(b *testing.B) (trace.TracerProvider, metric.MeterProvider) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tel, err := telemetry.Setup(context.Background(), cfg, telemetry.WithEnvironment(env),
+	tel, err := telemetry.Setup(context.Background(), cfg,
 		telemetry.WithSpanExporter(discardExporter{}), telemetry.WithMetricReader(sdkmetric.NewManualReader()))
 	if err != nil {
 		b.Fatal(err)
