@@ -15,6 +15,7 @@ import (
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/exporters/logpipe"
+	"github.com/esper-platform/obskit/exporters/otlpconf"
 	"github.com/esper-platform/obskit/telemetry"
 )
 
@@ -103,7 +104,7 @@ func NewLogpipe(exp logpipe.Exporter) (*Target, error) {
 
 // NewLogpipeOTLP is NewLogpipe exporting over OTLP gRPC to endpoint (host:port, plaintext).
 func NewLogpipeOTLP(endpoint string) (*Target, error) {
-	exp, err := logpipe.NewOTLPExporter(logpipe.OTLPConfig{Protocol: logpipe.ProtocolGRPC, Endpoint: endpoint, Insecure: true})
+	exp, err := logpipe.NewOTLPExporter(otlpconf.Target{Protocol: otlpconf.ProtocolGRPC, Host: endpoint, Insecure: true})
 	if err != nil {
 		return nil, err
 	}
