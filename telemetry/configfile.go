@@ -22,6 +22,7 @@ import (
 	"go.opentelemetry.io/contrib/otelconf"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -51,7 +52,7 @@ import (
 //	resource.attributes (string)             ResourceAttributes (service.name: ServiceName)
 //	resource.attributes (other types)        fileSettings.resourceAttrs
 //	resource.attributes_list                 ResourceAttributes
-//	resource.schema_url                      fileSettings.schemaURL
+//	resource.schema_url                      obskit's own (semconv's), the only one accepted
 //	propagator.composite, composite_list     Propagators (omitted: none, as the schema says)
 //	attribute_limits, *.limits               LogRecordAttribute*Limit, fileSettings.spanLimits
 //	tracer_provider.processors[].batch       BSP*, TracesExporter, OTLP.Traces
@@ -150,14 +151,14 @@ func parseConfigFile(name string, data []byte, environ map[string]string) (Confi
 		// The check above decodes every part of the model where it is, so that its errors
 		// have a key path; this one is a safety net.
 		if len(p.errs) == 0 {
-			p.add("", scrubValues(err.Error()))
+			p.add("", modelError(err))
 		}
 		return fail(p.errs)
 	}
 
 	base, err := envconfig.Load[Config](envconfig.WithEnvironment(obskitVariables(environ)))
 	if err != nil {
-		return Config{}, fileSettings{}, fmt.Errorf("telemetry: OTEL_CONFIG_FILE %s: %w", name, err)
+		return Config{}, fileSettings{}, err // an OBSKIT_* variable, named in err
 	}
 	m := newFileMapper(base, &p, w.ext)
 	m.apply(&model)
@@ -245,6 +246,21 @@ func scrubValues(msg string) string {
 	return quotedValue.ReplaceAllString(msg, `"…"`)
 }
 
+// modelError is the message of an error of otelconf's model, on one line, without the
+// lines that only name a Go type and without quoted values.
+func modelError(err error) string {
+	var parts []string
+	for line := range strings.SplitSeq(err.Error(), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "unmarshal error in ") {
+			parts = append(parts, scrubValues(line))
+		}
+	}
+	if len(parts) == 0 {
+		return "not valid for the schema"
+	}
+	return strings.Join(parts, "; ")
+}
+
 func joinPath(path, key string) string {
 	if !plainKey(key) {
 		key = strconv.Quote(key)
@@ -263,7 +279,7 @@ func plainKey(key string) bool {
 		return false
 	}
 	for _, r := range key {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-/.:", r)) {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '/') {
 			return false
 		}
 	}
@@ -582,7 +598,7 @@ func (c *checker) checkStruct(n *yaml.Node, t reflect.Type, path string) bool {
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
 		if err := n.Decode(reflect.New(t).Interface()); err != nil {
 			if len(c.problems.errs) == before { // else a consequence of what was reported
-				c.problems.add(path, scrubValues(err.Error()))
+				c.problems.add(path, modelError(err))
 			}
 			return false
 		}
@@ -599,8 +615,6 @@ type fileSettings struct {
 	// they override ResourceAttributes.
 	resourceAttrs     []attribute.KeyValue
 	resourceAttrsPath string
-	// schemaURL is resource.schema_url.
-	schemaURL string
 	// spanLimits are the span limits, the SDK's defaults overridden by attribute_limits and
 	// tracer_provider.limits; spanLimitsPaths says which of the two the file states.
 	spanLimits      sdktrace.SpanLimits
@@ -624,9 +638,6 @@ func (s *fileSettings) unapplied() []error {
 	}
 	if len(s.resourceAttrs) > 0 {
 		add(s.resourceAttrsPath)
-	}
-	if s.schemaURL != "" {
-		add("resource.schema_url")
 	}
 	for _, p := range s.spanLimitsPaths {
 		add(p)
@@ -698,8 +709,10 @@ func (m *fileMapper) resource(r *otelconf.Resource) {
 	if r == nil {
 		return
 	}
-	if r.SchemaUrl != nil {
-		m.settings.schemaURL = *r.SchemaUrl
+	if r.SchemaUrl != nil && *r.SchemaUrl != "" && *r.SchemaUrl != semconv.SchemaURL {
+		// The detectors' attributes follow obskit's semantic conventions; a resource of
+		// another schema would merge with them into a conflict.
+		m.p.add("resource.schema_url", "not supported (obskit's resource follows "+semconv.SchemaURL+")")
 	}
 	strs := map[string]string{}
 	var order []string
