@@ -12,12 +12,6 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 )
 
-// MetricLogRecordsDropped counts log records that were lost, with the attribute reason
-// (queue_full, export_failed, rejected, shutdown). The log pipeline (exporters/logpipe) emits
-// it, under that package's instrumentation scope, beside obskit.log.records.emitted and
-// obskit.log.records.exported.
-const MetricLogRecordsDropped = "obskit.log.records.dropped"
-
 // queueBytesPerRecord converts OTEL_BLRP_MAX_QUEUE_SIZE, a number of records, into the
 // memory bound of logpipe's queue: a typical record (a message, a few attributes, trace
 // context) encodes to about 165 bytes, so the bound holds at least as many such records as

@@ -16,6 +16,7 @@ import (
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/exporters/logpipe"
 	"github.com/esper-platform/obskit/exporters/otlpconf"
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/telemetry"
 )
 
@@ -54,7 +55,7 @@ func newObskit(ctx context.Context, env map[string]string, opts ...telemetry.Opt
 		if n := final.Load(); n >= 0 {
 			return n
 		}
-		return sumCounter(reader, telemetry.MetricLogRecordsDropped)
+		return lostRecords(reader)
 	}
 	return &Target{
 		Name:    Obskit,
@@ -62,7 +63,7 @@ func newObskit(ctx context.Context, env map[string]string, opts ...telemetry.Opt
 		Dropped: dropped,
 		close: func(ctx context.Context) error {
 			flushErr := tel.ForceFlush(ctx)
-			final.Store(sumCounter(reader, telemetry.MetricLogRecordsDropped))
+			final.Store(lostRecords(reader))
 			return errors.Join(flushErr, tel.Shutdown(ctx))
 		},
 	}, nil
@@ -111,27 +112,14 @@ func NewLogpipeOTLP(endpoint string) (*Target, error) {
 	return NewLogpipe(exp)
 }
 
-// sumCounter collects reader and returns the sum of every data point of the named int64 sum,
-// or 0 when there is none.
-func sumCounter(reader sdkmetric.Reader, name string) int64 {
+// lostRecords collects reader and returns the log records the pipeline counted as lost (its
+// drops and its failed exports), or -1 when collection fails.
+func lostRecords(reader sdkmetric.Reader) int64 {
 	var rm metricdata.ResourceMetrics
 	if err := reader.Collect(context.Background(), &rm); err != nil {
 		return -1
 	}
-	var total int64
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name != name {
-				continue
-			}
-			if s, ok := m.Data.(metricdata.Sum[int64]); ok {
-				for _, dp := range s.DataPoints {
-					total += dp.Value
-				}
-			}
-		}
-	}
-	return total
+	return testkit.ReadLogPipeline(rm).LostTotal()
 }
 
 // Open builds the named logger with a discarding exporter (the per-call comparison).

@@ -15,6 +15,7 @@ import (
 
 	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/internal/faultproxy"
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/s3"
@@ -248,7 +249,7 @@ func measureBadInput(t *testing.T) badInputFigures {
 	t.Run("telemetry_cancelled", func(t *testing.T) {
 		defer count(t)
 		tel := startTelemetry(t, map[string]string{"OBSKIT_LOG_CONSOLE": "off", "OTEL_LOGS_EXPORTER": "otlp",
-			"OTEL_EXPORTER_OTLP_ENDPOINT": "http://" + testserver.FreePort(t), "OBSKIT_RUNTIME_METRICS": "false"}, nil, withDiagnostics(&syncBuffer{}))
+			"OTEL_EXPORTER_OTLP_ENDPOINT": "http://" + testserver.FreePort(t), "OBSKIT_RUNTIME_METRICS": "false"}, nil, withDiagnostics(&testkit.SyncBuffer{}))
 		tel.Logger().Info("one record for a Collector that is not there")
 		cctx, cancel := cancelled()
 		defer cancel()

@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/s3"
@@ -62,11 +63,11 @@ func collectorEnv(col *testserver.Collector, service string, extra map[string]st
 // pipelineCounts are the log pipeline's own counters, as its metrics report them.
 type pipelineCounts struct {
 	Emitted, Exported, Dropped, Queued int64
-	DroppedBy                          map[string]int64 // by reason
+	DroppedBy                          map[string]int64 // the processor's drops by error.type, and export_failed
 }
 
-// readPipeline collects reader and returns the obskit.log.records.* metrics; a failure ends the
-// test, so call it from the test goroutine.
+// readPipeline collects reader and returns the log pipeline's otel.sdk.* counts; a failure ends
+// the test, so call it from the test goroutine.
 func readPipeline(t testing.TB, reader *sdkmetric.ManualReader) pipelineCounts {
 	t.Helper()
 	c, err := collectPipeline(reader)
@@ -82,28 +83,10 @@ func collectPipeline(reader *sdkmetric.ManualReader) (pipelineCounts, error) {
 	if err := reader.Collect(context.Background(), &rm); err != nil {
 		return pipelineCounts{}, err
 	}
-	c := pipelineCounts{DroppedBy: map[string]int64{}}
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			s, ok := m.Data.(metricdata.Sum[int64])
-			if !ok {
-				continue
-			}
-			for _, dp := range s.DataPoints {
-				switch m.Name {
-				case "obskit.log.records.emitted":
-					c.Emitted += dp.Value
-				case "obskit.log.records.exported":
-					c.Exported += dp.Value
-				case telemetry.MetricLogRecordsDropped:
-					c.Dropped += dp.Value
-					reason, _ := dp.Attributes.Value("reason")
-					c.DroppedBy[reason.AsString()] += dp.Value
-				case "obskit.log.queue.records":
-					c.Queued += dp.Value
-				}
-			}
-		}
+	p := testkit.ReadLogPipeline(rm)
+	c := pipelineCounts{Emitted: p.Created, Exported: p.Exported, Dropped: p.LostTotal(), Queued: p.Queued, DroppedBy: p.Dropped}
+	for _, n := range p.Failed {
+		c.DroppedBy["export_failed"] += n
 	}
 	return c, nil
 }

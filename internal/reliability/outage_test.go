@@ -15,6 +15,7 @@ import (
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/objstore/s3"
 )
@@ -66,7 +67,7 @@ func measureOutage(t *testing.T) outageFigures {
 	f.QueueBoundMiB = outageQueueRecords * 256 / float64(1<<20)
 
 	reader := sdkmetric.NewManualReader()
-	var diag syncBuffer
+	var diag testkit.SyncBuffer
 	tel := startTelemetry(t, collectorEnv(col, "reliability-outage", map[string]string{
 		"OTEL_BLRP_MAX_QUEUE_SIZE":   strconv.Itoa(outageQueueRecords),
 		"OTEL_BLRP_SCHEDULE_DELAY":   "200",

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/esper-platform/obskit/internal/testkit"
 )
 
 // repoRoot returns the repository root: the nearest folder above the working directory that
@@ -51,7 +53,7 @@ func buildExamples(t *testing.T) string {
 // process is an example started by startProcess.
 type process struct {
 	cmd     *exec.Cmd
-	out     *syncBuffer // stdout and stderr
+	out     *testkit.SyncBuffer // stdout and stderr
 	done    chan struct{}
 	err     error
 	workdir string
@@ -64,7 +66,7 @@ var inherited = []string{"PATH", "HOME", "TMPDIR", "LANG"}
 // own; a cleanup kills it if it still runs.
 func startProcess(t *testing.T, bin string, env map[string]string) *process {
 	t.Helper()
-	p := &process{out: &syncBuffer{}, done: make(chan struct{}), workdir: t.TempDir()}
+	p := &process{out: &testkit.SyncBuffer{}, done: make(chan struct{}), workdir: t.TempDir()}
 	p.cmd = exec.Command(bin)
 	p.cmd.Dir = p.workdir
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out

@@ -13,6 +13,7 @@ import (
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/internal/testserver"
 )
 
@@ -81,7 +82,7 @@ func measureShutdown(t *testing.T) shutdownFigures {
 
 	t.Run("deadline", func(t *testing.T) {
 		reader := sdkmetric.NewManualReader()
-		var diag syncBuffer
+		var diag testkit.SyncBuffer
 		tel := startTelemetry(t, collectorEnv(col, "reliability-shutdown-deadline", nil), reader, withDiagnostics(&diag))
 		if err := col.Stop(); err != nil {
 			t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.uber.org/goleak"
 
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/objstore/s3"
 )
@@ -60,7 +61,7 @@ func measureSoak(t *testing.T) soakFigures {
 	before := goleak.IgnoreCurrent()
 
 	reader := sdkmetric.NewManualReader()
-	var diag syncBuffer
+	var diag testkit.SyncBuffer
 	tel := startTelemetry(t, collectorEnv(col, "reliability-soak", nil), reader, withDiagnostics(&diag))
 	bucket := openBucket(t, srv, "", nil, s3.WithTracerProvider(tel.TracerProvider()), s3.WithMeterProvider(tel.MeterProvider()))
 	run := fmt.Sprintf("soak-%d", time.Now().UnixNano())
