@@ -208,8 +208,9 @@ func retryPolicy(timeout time.Duration) retryConfig {
 	return retryConfig{Enabled: true, InitialInterval: time.Second, MaxInterval: 5 * time.Second, MaxElapsedTime: timeout}
 }
 
-// Validate checks the settings of every signal; each problem is an [*envconfig.VarError] naming
-// the variable. A problem in a shared setting is reported once per signal.
+// Validate checks the settings of every signal. It returns nil or an [*envconfig.Error] listing
+// each problem once, as an [*envconfig.VarError] naming the variable: a problem in a shared
+// setting is found for every signal and listed once.
 func (s OTLPSettings) Validate() error {
 	var errs []error
 	for _, sig := range []Signal{Traces, Metrics, Logs} {
@@ -217,24 +218,5 @@ func (s OTLPSettings) Validate() error {
 			errs = append(errs, err)
 		}
 	}
-	return flatten(errors.Join(errs...))
-}
-
-// flatten turns nested joined errors into one flat join.
-func flatten(err error) error {
-	var out []error
-	var walk func(error)
-	walk = func(e error) {
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
-		if e != nil {
-			out = append(out, e)
-		}
-	}
-	walk(err)
-	return errors.Join(out...)
+	return envconfig.Join(errs...)
 }

@@ -69,7 +69,7 @@ type Config struct {
 	// BLRPMaxQueueSize bounds the log queue's memory at this × 256 bytes of encoded records;
 	// the default, 262144, is 64 MiB. It is not the specification's 2048 records, which would
 	// drop most of a burst: exporters/logpipe's documentation says why.
-	BLRPMaxQueueSize int `env:"OTEL_BLRP_MAX_QUEUE_SIZE" envDefault:"262144" desc:"log queue bound, in records of 256 bytes (default 64 MiB); more are dropped (counted in obskit.log.records.dropped) unless OBSKIT_LOG_BLOCK is set"`
+	BLRPMaxQueueSize int `env:"OTEL_BLRP_MAX_QUEUE_SIZE" envDefault:"262144" desc:"log queue bound, in records of 256 bytes (default 64 MiB); more are dropped (counted in otel.sdk.processor.log.processed, error.type queue_full) unless OBSKIT_LOG_BLOCK is set"`
 	// BLRPMaxExportBatchSize is the most records per export; a batch is also at most 256 KiB
 	// of encoded records. The default is 2048, not the specification's 512: see
 	// exporters/logpipe's documentation.

@@ -4,34 +4,13 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
+
+	"github.com/esper-platform/obskit/internal/selfobs"
 )
 
 // warnEvery is the least time between two warnings of one kind.
 const warnEvery = 10 * time.Second
-
-// rateLimited writes a warning to w at most once per interval. It does not depend on any
-// telemetry pipeline: it is a single Write on a plain writer (stderr by default).
-type rateLimited struct {
-	w        io.Writer
-	interval time.Duration
-	last     atomic.Int64 // unix nanoseconds of the last warning; 0: never
-}
-
-// warn writes msg(), followed by a newline, unless a warning was written less than interval
-// ago. msg is only called when the warning is written.
-func (r *rateLimited) warn(msg func() string) {
-	now := time.Now().UnixNano()
-	last := r.last.Load()
-	if last != 0 && now-last < int64(r.interval) {
-		return
-	}
-	if !r.last.CompareAndSwap(last, now) {
-		return // another goroutine is writing this warning
-	}
-	_, _ = io.WriteString(r.w, msg()+"\n")
-}
 
 // sdkHandledVars are OTEL_* variables not in [Config] that the OpenTelemetry SDK reads from
 // the process environment itself; they are not reported as unknown.
@@ -74,12 +53,12 @@ func unknownOTelVars(environ map[string]string, known []string) []string {
 // the same interval (see newLogPipeline).
 type diagnostics struct {
 	w         io.Writer
-	otelError *rateLimited // errors reported by the OpenTelemetry SDK (InstallGlobals)
+	otelError *selfobs.Warner // errors reported by the OpenTelemetry SDK (InstallGlobals)
 }
 
 func newDiagnostics(w io.Writer) *diagnostics {
 	return &diagnostics{
 		w:         w,
-		otelError: &rateLimited{w: w, interval: warnEvery},
+		otelError: selfobs.NewWarner(w, warnEvery, nil),
 	}
 }

@@ -65,7 +65,7 @@ func (h *errorHandler) Handle(err error) {
 		log.Print(err) // what otel's default handler does
 		return
 	}
-	h.diag.otelError.warn(func() string { return "obskit: opentelemetry: " + err.Error() })
+	h.diag.otelError.Warn(func() string { return "obskit: opentelemetry: " + err.Error() })
 }
 
 // sdkLogVerbosity maps OTEL_LOG_LEVEL to opentelemetry-go's logr verbosity (errors are always

@@ -135,7 +135,9 @@ func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
 			spanbatch.WithExportTimeout(cfg.BSPExportTimeout.Std()),
 			spanbatch.WithMaxQueueSize(cfg.BSPMaxQueueSize),
 			spanbatch.WithMaxExportBatchSize(cfg.BSPMaxExportBatchSize),
-			spanbatch.WithMeterProvider(mp))
+			spanbatch.WithMeterProvider(mp),
+			spanbatch.WithWarningWriter(t.diag.w),
+			spanbatch.WithWarningInterval(warnEvery))
 		if err != nil {
 			_ = e.Shutdown(ctx)
 			return err

@@ -159,7 +159,7 @@ type SoakResult struct {
 	Records   int64 `json:"records"`
 	Delivered int64 `json:"delivered"`
 	Dropped   int64 `json:"dropped"`
-	// Reported is the drop count of the pipeline itself (obskit.log.records.dropped).
+	// Reported is the drop count of the pipeline itself (otel.sdk.processor.log.processed and otel.sdk.exporter.log.exported with error.type).
 	Reported         int64   `json:"reported_dropped"`
 	Uploads          int     `json:"uploads"`
 	UploadsOK        int     `json:"uploads_ok"`
