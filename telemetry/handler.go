@@ -29,8 +29,17 @@ type handler struct {
 // consoleLevel lets the console handler pass everything: the level is applied by handler.
 const consoleLevel = slog.Level(math.MinInt32)
 
-func (h *handler) Enabled(_ context.Context, l slog.Level) bool {
-	return l >= h.level.Level() && (h.otel != nil || h.console != nil)
+// Enabled applies the shared level, then asks whether an output takes the record: the console
+// always does; the OTel side does until the log pipeline is shut down, so that after Shutdown
+// a call with the console off costs what a disabled level costs.
+func (h *handler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.level.Level() && (h.console != nil || h.otelEnabled(ctx, l))
+}
+
+// otelEnabled reports whether the OTel side takes a record of level l (false once the log
+// pipeline is shut down).
+func (h *handler) otelEnabled(ctx context.Context, l slog.Level) bool {
+	return h.otel != nil && h.otel.Enabled(ctx, l)
 }
 
 func (h *handler) Handle(ctx context.Context, r slog.Record) error {
@@ -38,7 +47,7 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 		r = h.deny.record(r)
 	}
 	var errOTel, errConsole error
-	if h.otel != nil {
+	if h.otelEnabled(ctx, r.Level) {
 		errOTel = h.otel.Handle(ctx, r)
 	}
 	if h.console != nil {

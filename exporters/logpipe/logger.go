@@ -62,6 +62,12 @@ var _ log.Logger = (*Logger)(nil)
 // [WithBlocking]. Emit is safe for concurrent use and ignores cancellation.
 func (l *Logger) Emit(ctx context.Context, record log.Record) {
 	p := l.p
+	if p.stopped.Load() {
+		// Not worth encoding: the queue is closed.
+		p.queue.dropClosed()
+		p.signalDrop()
+		return
+	}
 	e := p.encoders.Get().(*encoder)
 	e.buf = e.buf[:0]
 	e.encodeRecord(ctx, &record, p.cfg.limits, p.cfg.now)
@@ -75,7 +81,8 @@ func (l *Logger) Emit(ctx context.Context, record log.Record) {
 }
 
 // Enabled reports whether the provider still accepts records: true until
-// Shutdown. Level filtering is left to the caller (the slog handler).
+// Shutdown, false after, so that a bridge asking first skips the record's
+// conversion. Level filtering is left to the caller (the slog handler).
 func (l *Logger) Enabled(context.Context, log.EnabledParameters) bool {
 	return !l.p.stopped.Load()
 }

@@ -158,6 +158,13 @@ func (q *queue) enqueue(sc uint32, rec []byte) enqueueResult {
 	return enqueued
 }
 
+// dropClosed counts a record refused because the queue is closed.
+func (q *queue) dropClosed() {
+	s := q.lockShard()
+	s.droppedClosed++
+	s.mu.Unlock()
+}
+
 func (c *chunk) add(sc uint32, rec []byte) {
 	c.buf = append(c.buf, rec...)
 	c.recs = append(c.recs, recordRef{scope: sc, end: uint32(len(c.buf))})
