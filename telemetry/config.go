@@ -107,6 +107,9 @@ type Config struct {
 	// unknownVars are the OTEL_* variables of the environment that ConfigFromEnv read which
 	// neither Config nor the OpenTelemetry SDK reads; Setup warns about each.
 	unknownVars []string
+	// samplerFromEnv says that the environment ConfigFromEnv read sets OTEL_TRACES_SAMPLER,
+	// which then wins over WithSampler.
+	samplerFromEnv bool
 }
 
 // ConfigFromEnv reads a [Config] with [envconfig.Load]; pass envconfig.WithEnvironment to read
@@ -121,6 +124,7 @@ func ConfigFromEnv(opts ...envconfig.Option) (Config, error) {
 		return Config{}, err
 	}
 	cfg.unknownVars = unknownOTelVars(environ, envconfig.Names[Config](opts...))
+	_, cfg.samplerFromEnv = environ["OTEL_TRACES_SAMPLER"]
 	return cfg, nil
 }
 

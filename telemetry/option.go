@@ -7,7 +7,9 @@ import (
 	"github.com/esper-platform/obskit/exporters/logpipe"
 
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -26,6 +28,12 @@ type options struct {
 	spanExporters   []sdktrace.SpanExporter
 	logExporters    []logpipe.Exporter
 	metricReaders   []sdkmetric.Reader
+	sampler         sdktrace.Sampler
+	spanProcessors  []sdktrace.SpanProcessor
+	views           []sdkmetric.View
+	cardinality     int
+	detectors       []resource.Detector
+	propagators     []propagation.TextMapPropagator
 }
 
 type optionFunc func(options) options
@@ -112,6 +120,87 @@ func WithMetricReader(r sdkmetric.Reader) Option {
 	return optionFunc(func(o options) options {
 		if r != nil {
 			o.metricReaders = append(o.metricReaders, r)
+		}
+		return o
+	})
+}
+
+// WithSampler sets the sampler of the TracerProvider, in place of the one OTEL_TRACES_SAMPLER
+// names, unless the environment that [ConfigFromEnv] read sets OTEL_TRACES_SAMPLER: an
+// operator's explicit setting wins over the code's choice, and the code's choice over obskit's
+// default (parentbased_always_on). A nil s leaves the default. The last call wins.
+func WithSampler(s sdktrace.Sampler) Option {
+	return optionFunc(func(o options) options {
+		if s != nil {
+			o.sampler = s
+		}
+		return o
+	})
+}
+
+// WithSpanProcessor adds a span processor to the TracerProvider, after obskit's batch span
+// processor (OTEL_BSP_*), in the order of the calls: each sees every span start and end, and
+// is flushed and shut down with the TracerProvider. A nil sp adds nothing. Default: none.
+func WithSpanProcessor(sp sdktrace.SpanProcessor) Option {
+	return optionFunc(func(o options) options {
+		if sp != nil {
+			o.spanProcessors = append(o.spanProcessors, sp)
+		}
+		return o
+	})
+}
+
+// WithView adds metric views to the MeterProvider, after those of earlier calls (the SDK
+// applies every matching view). Default: none, so every instrument keeps its own name,
+// aggregation and attributes.
+func WithView(views ...sdkmetric.View) Option {
+	return optionFunc(func(o options) options {
+		for _, v := range views {
+			if v != nil {
+				o.views = append(o.views, v)
+			}
+		}
+		return o
+	})
+}
+
+// WithCardinalityLimit bounds the attribute sets kept per metric instrument and collection
+// cycle; sets beyond it are aggregated into one overflow series (otel.metric.overflow=true).
+// Zero or less leaves the SDK's default (2000, or OTEL_GO_X_CARDINALITY_LIMIT).
+func WithCardinalityLimit(n int) Option {
+	return optionFunc(func(o options) options {
+		if n > 0 {
+			o.cardinality = n
+		}
+		return o
+	})
+}
+
+// WithResourceDetectors adds resource detectors, such as contrib's cloud detectors
+// (go.opentelemetry.io/contrib/detectors/...), to obskit's own (host, process, runtime,
+// container, Kubernetes downward API). Their attributes sit with the detected ones: below
+// [WithResourceAttributes] and OTEL_RESOURCE_ATTRIBUTES. Detection is bounded by
+// [ResourceDetectionTimeout] in all: a detector that calls a metadata endpoint that does not
+// answer leaves its attributes out, and Setup warns on the diagnostics writer. No detector
+// that calls the network runs unless given here. Nil detectors are skipped. Default: none.
+func WithResourceDetectors(detectors ...resource.Detector) Option {
+	return optionFunc(func(o options) options {
+		for _, d := range detectors {
+			if d != nil {
+				o.detectors = append(o.detectors, d)
+			}
+		}
+		return o
+	})
+}
+
+// WithPropagator adds a context propagator after those OTEL_PROPAGATORS names (even after
+// "none"), in the order of the calls; [Telemetry.Propagator] returns them composed. A nil p
+// adds nothing. Default: none.
+func WithPropagator(p propagation.TextMapPropagator) Option {
+	return optionFunc(func(o options) options {
+		if p != nil {
+			o.propagators = append(o.propagators, p)
 		}
 		return o
 	})

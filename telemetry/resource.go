@@ -5,12 +5,14 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/esper-platform/obskit/envconfig"
 	"go.opentelemetry.io/otel/attribute"
@@ -24,7 +26,10 @@ import (
 // service.name, service.version, service.instance.id and deployment.environment.name; each
 // later source overrides the earlier. The command line is left out (it may hold secrets), and
 // so is the process owner.
-func newResource(ctx context.Context, c *Config, inCode []attribute.KeyValue) (*resource.Resource, error) {
+//
+// The detectors given with WithResourceDetectors run after obskit's, all within
+// ResourceDetectionTimeout; what they fail to find is left out and reported on diag.
+func newResource(ctx context.Context, c *Config, inCode []attribute.KeyValue, detectors []resource.Detector, diag io.Writer) (*resource.Resource, error) {
 	fromEnv, err := parseResourceAttributes(c.ResourceAttributes)
 	if err != nil {
 		return nil, err
@@ -50,7 +55,9 @@ func newResource(ctx context.Context, c *Config, inCode []attribute.KeyValue) (*
 	if c.Environment != "" {
 		service = append(service, attribute.String("deployment.environment.name", c.Environment))
 	}
-	res, err := resource.New(ctx,
+	dctx, cancel := context.WithTimeout(ctx, ResourceDetectionTimeout)
+	defer cancel()
+	res, err := resource.New(dctx,
 		resource.WithSchemaURL(semconv.SchemaURL),
 		resource.WithTelemetrySDK(),
 		resource.WithHost(),
@@ -61,12 +68,15 @@ func newResource(ctx context.Context, c *Config, inCode []attribute.KeyValue) (*
 		resource.WithProcessRuntimeDescription(),
 		resource.WithContainer(), // container.id from /proc/self/cgroup or mountinfo; nothing outside a container
 		resource.WithAttributes(c.Kubernetes.attributes()...),
+		resource.WithDetectors(tolerant(detectors, diag)...),
 		resource.WithAttributes(inCode...),
 		resource.WithAttributes(fromEnv...),
 		resource.WithAttributes(service...),
 	)
-	if errors.Is(err, resource.ErrPartialResource) {
-		err = nil // a detector failed (no hostname, say): keep what was found
+	if errors.Is(err, resource.ErrPartialResource) || errors.Is(err, resource.ErrSchemaURLConflict) {
+		// A detector failed (no hostname, say) or used another semantic-conventions version:
+		// keep what was found.
+		err = nil
 	}
 	return res, err
 }
@@ -119,6 +129,35 @@ func buildVersion() string {
 	}
 	return bi.Main.Version
 }
+
+// tolerant wraps detectors so that one that fails or does not answer in time (a metadata
+// endpoint off its cloud) leaves its attributes out, with a line on diag, instead of failing
+// Setup.
+func tolerant(detectors []resource.Detector, diag io.Writer) []resource.Detector {
+	out := make([]resource.Detector, len(detectors))
+	for i, d := range detectors {
+		out[i] = tolerantDetector{d: d, diag: diag}
+	}
+	return out
+}
+
+type tolerantDetector struct {
+	d    resource.Detector
+	diag io.Writer
+}
+
+func (t tolerantDetector) Detect(ctx context.Context) (*resource.Resource, error) {
+	res, err := t.d.Detect(ctx)
+	if err != nil && !errors.Is(err, resource.ErrPartialResource) {
+		_, _ = fmt.Fprintf(t.diag, "obskit: resource detection incomplete: %T: %v\n", t.d, err)
+		return resource.Empty(), nil
+	}
+	return res, err
+}
+
+// ResourceDetectionTimeout bounds the detection of the resource in Setup, the detectors of
+// WithResourceDetectors included.
+const ResourceDetectionTimeout = 2 * time.Second
 
 // processInstanceID is this process's service.instance.id: a random (version 4) UUID, made
 // once per process, so that every Setup in one process describes the same writer and

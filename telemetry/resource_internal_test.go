@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"context"
+	"io"
 	"regexp"
 	"testing"
 
@@ -13,7 +14,7 @@ var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-
 
 func instanceID(t *testing.T, c *Config, inCode ...attribute.KeyValue) string {
 	t.Helper()
-	res, err := newResource(context.Background(), c, inCode)
+	res, err := newResource(context.Background(), c, inCode, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestKubernetesAttributes(t *testing.T) {
 		Kubernetes:         KubernetesConfig{PodName: "api-7f9c", PodUID: "0b7e", NamespaceName: "prod", NodeName: "node-3", ContainerName: "app"},
 		ResourceAttributes: "k8s.node.name=from-env",
 	}
-	res, err := newResource(context.Background(), c, nil)
+	res, err := newResource(context.Background(), c, nil, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func TestKubernetesAttributes(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, v.AsString(), want)
 		}
 	}
-	res, err = newResource(context.Background(), &Config{}, nil)
+	res, err = newResource(context.Background(), &Config{}, nil, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,6 +65,9 @@ func Setup(ctx context.Context, cfg Config, opts ...Option) (*Telemetry, error) 
 	t := &Telemetry{cfg: cfg, level: new(slog.LevelVar), diag: newDiagnostics(o.diag)}
 	t.level.Set(cfg.LogLevel)
 	t.propagator, _ = cfg.propagator() // validated
+	if len(o.propagators) > 0 {
+		t.propagator = propagation.NewCompositeTextMapPropagator(append([]propagation.TextMapPropagator{t.propagator}, o.propagators...)...)
+	}
 	t.warnUnknownVars()
 
 	h := &handler{level: t.level, deny: newDenyList(cfg.LogRedactKeys), console: consoleHandler(cfg.LogConsole, o.console)}
@@ -87,7 +90,7 @@ func Setup(ctx context.Context, cfg Config, opts ...Option) (*Telemetry, error) 
 // their own metrics into it, then traces, then logs.
 func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
 	cfg := &t.cfg
-	res, err := newResource(ctx, cfg, o.resourceAttrs)
+	res, err := newResource(ctx, cfg, o.resourceAttrs, o.detectors, t.diag.w)
 	if err != nil {
 		return err
 	}
@@ -106,7 +109,10 @@ func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
 	if err != nil {
 		return err
 	}
-	mopts := []sdkmetric.Option{sdkmetric.WithResource(res)}
+	mopts := []sdkmetric.Option{sdkmetric.WithResource(res), sdkmetric.WithView(o.views...)}
+	if o.cardinality > 0 {
+		mopts = append(mopts, sdkmetric.WithCardinalityLimit(o.cardinality))
+	}
 	for _, r := range append(readers.Readers, o.metricReaders...) {
 		mopts = append(mopts, sdkmetric.WithReader(r))
 	}
@@ -127,6 +133,9 @@ func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
 		return err
 	}
 	sampler, _ := cfg.sampler() // validated
+	if o.sampler != nil && !cfg.samplerFromEnv {
+		sampler = o.sampler
+	}
 	topts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res), sdktrace.WithSampler(sampler)}
 	var abortSpans func()
 	if e := exporters.FanOutSpans(append([]sdktrace.SpanExporter{spanExp}, o.spanExporters...)...); e != nil {
@@ -151,6 +160,9 @@ func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
 			_ = e.Shutdown(actx)
 			_ = bsp.Shutdown(actx)
 		}
+	}
+	for _, sp := range o.spanProcessors {
+		topts = append(topts, sdktrace.WithSpanProcessor(sp))
 	}
 	// Spans are recorded even when none is exported, so logs carry trace and span ids.
 	tp := sdktrace.NewTracerProvider(topts...)
