@@ -2,6 +2,7 @@ package envconfig
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -19,9 +20,15 @@ const (
 	SourceEnv
 	// SourceFile: the value was read from the file named by the variable's _FILE twin.
 	SourceFile
+	// SourceConfigFile: the value was read from the configuration file of [WithFile], at the
+	// [Variable]'s Key and Line.
+	SourceConfigFile
+	// SourceEnvOverConfigFile: the configuration file sets the value (at Key and Line) and the
+	// environment variable overrides it.
+	SourceEnvOverConfigFile
 )
 
-// String returns "unset", "default", "env" or "file".
+// String returns "unset", "default", "env", "file", "config-file" or "env+config-file".
 func (s Source) String() string {
 	switch s {
 	case SourceDefault:
@@ -30,6 +37,10 @@ func (s Source) String() string {
 		return "env"
 	case SourceFile:
 		return "file"
+	case SourceConfigFile:
+		return "config-file"
+	case SourceEnvOverConfigFile:
+		return "env+config-file"
 	}
 	return "unset"
 }
@@ -54,6 +65,29 @@ type Variable struct {
 	Source Source
 	// Value is the value that Load would parse ([Redacted] for a set secret, "" when unset).
 	Value string
+	// Key is the key path that sets the value in the configuration file, as written (e.g.
+	// "training.lr"); empty when the file does not set it.
+	Key string
+	// File and Line locate Key: the path given to [WithFile] and the key's line.
+	File string
+	// Line is Key's line in File.
+	Line int
+}
+
+// Location says where the value comes from for a person: the variable, "config.yaml:12", or
+// "APP_LR over config.yaml:12", the source's name otherwise.
+func (v Variable) Location() string {
+	switch v.Source {
+	case SourceEnv:
+		return v.Name
+	case SourceFile:
+		return v.Name + FileSuffix
+	case SourceConfigFile:
+		return v.File + ":" + strconv.Itoa(v.Line)
+	case SourceEnvOverConfigFile:
+		return v.Name + " over " + v.File + ":" + strconv.Itoa(v.Line)
+	}
+	return v.Source.String()
 }
 
 // Describe lists the variables of configuration type T in field order, each with where its value
@@ -65,26 +99,47 @@ type Variable struct {
 func Describe[T any](opts ...Option) []Variable {
 	c := newConfig(opts)
 	t := reflect.TypeFor[T]()
-	environ, fromFile, _ := resolveFiles(t, c.prefix, environment(c, false))
-	fs := fields(t, c.prefix)
-	out := make([]Variable, 0, len(fs))
+	ls := gather(t, c)
+	out := ls.describe(nil, fields(t, c.prefix), "")
+	return ls.describeMaps(out, t, c.prefix, "")
+}
+
+// describe appends the variables fs to out, their Field prefixed with fieldPrefix.
+func (ls *layers) describe(out []Variable, fs []field, fieldPrefix string) []Variable {
 	for _, f := range fs {
 		v := Variable{
 			Name:        f.name,
-			Field:       f.path,
+			Field:       fieldPrefix + f.path,
 			Type:        typeName(f.typ),
 			Default:     f.def,
 			Required:    f.required,
 			Secret:      f.secret,
 			Description: f.description,
 		}
-		if raw, ok := environ[f.name]; ok && (raw != "" || !f.hasDef) {
+		var loc location
+		fileSets := false
+		if ls.file != nil {
+			loc, fileSets = ls.file.origin[f.name]
+			if !fileSets && f.secret {
+				loc, fileSets = ls.file.origin[f.name+FileSuffix]
+			}
+		}
+		if raw, ok := ls.environ[f.name]; ok && (raw != "" || !f.hasDef) {
 			v.Source, v.Value = SourceEnv, raw
-			if fromFile[f.name] {
+			if fileSets {
+				v.Source = SourceConfigFile
+				if ls.overridden(f.name) || ls.overridden(f.name+FileSuffix) {
+					v.Source = SourceEnvOverConfigFile
+				}
+			}
+			if ls.fromFile[f.name] && !fileSets {
 				v.Source = SourceFile
 			}
 		} else if f.hasDef {
 			v.Source, v.Value = SourceDefault, f.def
+		}
+		if fileSets {
+			v.Key, v.File, v.Line = loc.key, ls.file.path, loc.line
 		}
 		if f.secret {
 			if v.Default != "" {
@@ -95,6 +150,19 @@ func Describe[T any](opts ...Option) []Variable {
 			}
 		}
 		out = append(out, v)
+	}
+	return out
+}
+
+// describeMaps appends the variables of the sections of t's map-of-struct fields.
+func (ls *layers) describeMaps(out []Variable, t reflect.Type, prefix, fieldPrefix string) []Variable {
+	for _, m := range mapFields(t, prefix) {
+		for _, sec := range ls.sectionsOf(m) {
+			sub := m.prefix + sectionName(sec) + "_"
+			fp := fieldPrefix + m.path + "[" + strconv.Quote(sec) + "]."
+			out = ls.describe(out, fields(m.elem, sub), fp)
+			out = ls.describeMaps(out, m.elem, sub, fp)
+		}
 	}
 	return out
 }
@@ -135,7 +203,11 @@ func Text(vars []Variable) string {
 	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	_, _ = w.Write([]byte("VARIABLE\tVALUE\tSOURCE\n"))
 	for _, v := range vars {
-		_, _ = w.Write([]byte(v.Name + "\t" + v.Value + "\t" + v.Source.String() + "\n"))
+		src := v.Source.String()
+		if v.File != "" && (v.Source == SourceConfigFile || v.Source == SourceEnvOverConfigFile) {
+			src += " (" + v.File + ":" + strconv.Itoa(v.Line) + ")"
+		}
+		_, _ = w.Write([]byte(v.Name + "\t" + v.Value + "\t" + src + "\n"))
 	}
 	_ = w.Flush()
 	return b.String()

@@ -23,19 +23,50 @@ var (
 // VarError describes one bad variable. Its message names the variable and what was expected,
 // never the value that was found. Reach it with errors.As on the error [Load] returns.
 type VarError struct {
-	// Var is the variable's full name, prefix included (e.g. APP_PORT).
+	// Var is the variable's full name, prefix included (e.g. APP_PORT); for a key of the
+	// configuration file, the variable it names (empty when it names none).
 	Var string
 	// Field is the Go field path (e.g. "S3.Port"); empty when not known.
 	Field string
-	// Kind is one of ErrNotSet, ErrEmpty, ErrInvalid, ErrFile, ErrConflict.
+	// Kind is one of ErrNotSet, ErrEmpty, ErrInvalid, ErrFile, ErrConflict, ErrUnknownKey.
 	Kind error
 	// Expected says what a valid value looks like (for ErrInvalid), or what to do.
 	Expected string
+	// File is the configuration file (as given to [WithFile]) when the problem is in it: a
+	// value it sets (and the environment does not override), a key, or the file's syntax.
+	File string
+	// Line is the line of File where the key is, or the syntax error found; 0 when unknown.
+	Line int
+	// Key is the key path in File as written (e.g. "training.lr"); empty for a problem with
+	// the whole file.
+	Key string
 }
 
-// Error returns e.g. `APP_PORT: invalid value: want an integer that fits in int`.
+// Error returns e.g. `APP_PORT: invalid value: want an integer that fits in int`, or for a
+// value read from the configuration file `config.yaml:12: training.lr: want a number` (the
+// kind is left out when Expected already says what is wanted).
 func (e *VarError) Error() string {
 	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(e.Line))
+		}
+		b.WriteString(": ")
+		if e.Key != "" {
+			b.WriteString(e.Key)
+			b.WriteString(": ")
+		}
+		if e.Kind != ErrInvalid || e.Expected == "" {
+			b.WriteString(e.Kind.Error())
+			if e.Expected != "" {
+				b.WriteString(": ")
+			}
+		}
+		b.WriteString(e.Expected)
+		return b.String()
+	}
 	b.WriteString(e.Var)
 	b.WriteString(": ")
 	b.WriteString(e.Kind.Error())

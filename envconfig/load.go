@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -39,14 +40,22 @@ type Validator interface {
 // [*VarError], and never quotes a value. Load reads the process environment unless
 // [WithEnvironment] is given; it does not modify it.
 func Load[T any](opts ...Option) (T, error) {
-	c := newConfig(opts)
+	return load[T](newConfig(opts))
+}
+
+func load[T any](c config) (T, error) {
 	var zero T
-	environ, _, problems := resolveFiles(reflect.TypeFor[T](), c.prefix, environment(c, false))
+	t := reflect.TypeFor[T]()
+	ls := gather(t, c)
+	problems := ls.problems
 
 	var cfg T
-	err := env.ParseWithOptions(&cfg, env.Options{Environment: environ, Prefix: c.prefix})
+	err := env.ParseWithOptions(&cfg, env.Options{Environment: ls.environ, Prefix: c.prefix})
 	if err != nil {
-		problems = append(problems, translate(err, reflect.TypeFor[T](), c.prefix, environ)...)
+		problems = append(problems, ls.locate(translate(err, t, c.prefix, ls.environ))...)
+	}
+	if ls.hasMaps {
+		problems = append(problems, ls.fillMaps(reflect.ValueOf(&cfg).Elem(), t, c.prefix)...)
 	}
 	if len(problems) == 0 {
 		if v, ok := any(&cfg).(Validator); ok {
@@ -59,6 +68,151 @@ func Load[T any](opts ...Option) (T, error) {
 		return zero, err
 	}
 	return cfg, nil
+}
+
+// layers is what Load parses: the configuration file's variables beneath the environment's,
+// secrets' _FILE twins read.
+type layers struct {
+	environ  map[string]string // what is parsed
+	env      map[string]string // the environment alone
+	file     *fileLayer        // nil without WithFile
+	fromFile map[string]bool   // names filled from _FILE twins
+	hasMaps  bool              // t has map-of-struct fields
+	problems []error
+}
+
+// gather reads the layers of configuration for type t.
+func gather(t reflect.Type, c config) *layers {
+	ls := &layers{env: environment(c, false)}
+	ls.environ = ls.env
+	ls.hasMaps = len(mapFields(t, c.prefix)) > 0
+	if c.file != "" {
+		ls.file = readFileLayer(t, c.prefix, c.file)
+		ls.problems = append(ls.problems, ls.file.problems...)
+		if len(ls.file.values) > 0 {
+			ls.environ = ls.merge()
+		}
+	}
+	environ, fromFile, problems := resolveFiles(t, c.prefix, ls.environ)
+	ls.environ, ls.fromFile = environ, fromFile
+	ls.problems = append(ls.problems, ls.locate(problems)...)
+	return ls
+}
+
+// merge returns the file's variables overlaid with the environment's. A variable set to ""
+// in the environment leaves the file's value, as it leaves a default. A secret set one way in
+// the environment (FOO or FOO_FILE) replaces the file's setting of it made the other way.
+func (ls *layers) merge() map[string]string {
+	fl := ls.file
+	merged := make(map[string]string, len(fl.values)+len(ls.env))
+	for k, v := range fl.values {
+		merged[k] = v
+	}
+	for k, v := range ls.env {
+		if v == "" {
+			if _, ok := merged[k]; ok {
+				continue
+			}
+		}
+		merged[k] = v
+	}
+	for name := range fl.secrets {
+		twin := name + FileSuffix
+		envName, envTwin := ls.env[name] != "", ls.env[twin] != ""
+		switch {
+		case envName && !envTwin:
+			delete(merged, twin)
+		case envTwin && !envName:
+			delete(merged, name)
+		}
+	}
+	return merged
+}
+
+// overridden reports whether the environment sets name, hiding the file's value.
+func (ls *layers) overridden(name string) bool { return ls.env[name] != "" }
+
+// locate adds the file, line and key path to the errors about variables whose value the file
+// gives.
+func (ls *layers) locate(errs []error) []error {
+	if ls.file == nil || len(ls.file.origin) == 0 {
+		return errs
+	}
+	for _, err := range errs {
+		ve, ok := err.(*VarError)
+		if !ok || ve.File != "" {
+			continue
+		}
+		if loc, ok := ls.file.origin[ve.Var]; ok && !ls.overridden(ve.Var) {
+			ve.File, ve.Line, ve.Key = ls.file.path, loc.line, loc.key
+		}
+	}
+	return errs
+}
+
+// fillMaps fills v's map-of-struct fields (v is of struct type t, read with prefix) from their
+// sections: those of the file, and those the environment names.
+func (ls *layers) fillMaps(v reflect.Value, t reflect.Type, prefix string) []error {
+	var problems []error
+	for _, m := range mapFields(t, prefix) {
+		target, err := v.FieldByIndexErr(m.index)
+		if err != nil {
+			continue
+		}
+		for _, sec := range ls.sectionsOf(m) {
+			sub := m.prefix + sectionName(sec) + "_"
+			environ, _, twinProblems := resolveFiles(m.elem, sub, ls.environ)
+			problems = append(problems, ls.locate(twinProblems)...)
+			elem := reflect.New(m.elem)
+			if err := env.ParseWithOptions(elem.Interface(), env.Options{Environment: environ, Prefix: sub}); err != nil {
+				problems = append(problems, ls.locate(translate(err, m.elem, sub, environ))...)
+			}
+			problems = append(problems, ls.fillMaps(elem.Elem(), m.elem, sub)...)
+			if target.IsNil() {
+				target.Set(reflect.MakeMap(target.Type()))
+			}
+			target.SetMapIndex(reflect.ValueOf(sec).Convert(target.Type().Key()), elem.Elem())
+		}
+	}
+	return problems
+}
+
+// sectionsOf lists the section keys of map field m: the file's as written, then those only the
+// environment names (a variable of m's prefix ending with one of the element type's variable
+// names), lower-cased.
+func (ls *layers) sectionsOf(m mapField) []string {
+	var out []string
+	known := map[string]bool{}
+	if ls.file != nil {
+		for _, sec := range ls.file.sections[m.prefix] {
+			out = append(out, sec)
+			known[sectionName(sec)] = true
+		}
+	}
+	elemFields := fields(m.elem, "")
+	var extra []string
+	for k, v := range ls.env {
+		if v == "" || !strings.HasPrefix(k, m.prefix) {
+			continue
+		}
+		rest := k[len(m.prefix):]
+		for _, f := range elemFields {
+			for _, name := range []string{f.name, f.name + FileSuffix} {
+				if len(rest) > len(name)+1 && strings.HasSuffix(rest, "_"+name) {
+					sec := rest[:len(rest)-len(name)-1]
+					if !known[sec] {
+						known[sec] = true
+						extra = append(extra, sec)
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(extra)
+	for _, sec := range extra {
+		out = append(out, strings.ToLower(sec))
+	}
+	return out
 }
 
 // resolveFiles fills secret variables from their _FILE twins. It returns the environment to parse

@@ -8,6 +8,7 @@ type Option interface {
 type config struct {
 	prefix  string
 	environ map[string]string // nil: the process environment
+	file    string            // "": no configuration file
 }
 
 type optionFunc func(config) config

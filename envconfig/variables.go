@@ -22,6 +22,8 @@ type field struct {
 	fromFile    bool // the `file` tag option: the variable names a file to read
 	secret      bool
 	description string
+	sep         string // envSeparator, for slices and maps
+	kvSep       string // envKeyValSeparator, for maps
 }
 
 var (
@@ -89,6 +91,13 @@ func walk(t reflect.Type, prefix, path string, out *[]field) {
 			description: sf.Tag.Get("desc"),
 		}
 		f.def, f.hasDef = sf.Tag.Lookup("envDefault")
+		f.sep, f.kvSep = ",", ":"
+		if s, ok := sf.Tag.Lookup("envSeparator"); ok && s != "" {
+			f.sep = s
+		}
+		if s, ok := sf.Tag.Lookup("envKeyValSeparator"); ok && s != "" {
+			f.kvSep = s
+		}
 		for _, o := range strings.Split(tagOpts, ",") {
 			switch o {
 			case "required":
