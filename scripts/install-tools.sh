@@ -24,7 +24,7 @@ set -euo pipefail
 
 STATICCHECK_VERSION=v0.8.2 # honnef.co/go/tools 2026.x; needs Go >= 1.26
 VERSITYGW_VERSION=v1.8.0
-OTELCOL_BUILDER_VERSION=v0.165.0 # also the version of go.opentelemetry.io/collector/otelcol
+OTELCOL_BUILDER_VERSION=v0.161.0 # also the version of go.opentelemetry.io/collector/otelcol
 JAEGER_VERSION=v1.76.0
 DEBIAN_PACKAGES=(awscli prometheus docker-compose)
 ALL_TOOLS=(staticcheck collector versitygw jaeger debian)
@@ -102,6 +102,12 @@ manifest_modules() {
 	sed -n 's/^[[:space:]]*-[[:space:]]*gomod:[[:space:]]*\([^[:space:]]*\)[[:space:]]\{1,\}\([^[:space:]#]*\).*$/\1@\2/p' "$MANIFEST"
 }
 
+# manifest_replaces prints "old=new@version" for every entry of the manifest's replaces: list
+# ("- old => new version").
+manifest_replaces() {
+	sed -n '/^replaces:/,/^[^[:space:]#-]/s/^[[:space:]]*-[[:space:]]*\([^[:space:]]*\)[[:space:]]*=>[[:space:]]*\([^[:space:]]*\)[[:space:]]\{1,\}\([^[:space:]#]*\).*$/\1=\2@\3/p' "$MANIFEST"
+}
+
 build_collector() {
 	local work=$BUILD/otelcol out
 	GOBIN=$BUILD/bin go install "go.opentelemetry.io/collector/cmd/builder@$OTELCOL_BUILDER_VERSION"
@@ -114,6 +120,11 @@ build_collector() {
 	cd "${out:-.}"
 	rm -f go.mod go.sum
 	go mod init otelcol-obskit
+	# The manifest's replaces: entries ("old => new version") become go.mod replace directives.
+	local replace
+	while IFS= read -r replace; do
+		go mod edit -replace="$replace"
+	done < <(manifest_replaces)
 	mapfile -t modules < <(manifest_modules)
 	((${#modules[@]} > 0)) || {
 		echo "no gomod entries in $MANIFEST" >&2

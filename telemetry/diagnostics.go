@@ -20,6 +20,13 @@ var sdkHandledVars = []string{
 	"OTEL_SPAN_EVENT_COUNT_LIMIT", "OTEL_SPAN_LINK_COUNT_LIMIT",
 	"OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT",
 	"OTEL_METRICS_EXEMPLAR_FILTER",
+	// Read by the OTLP metric exporters.
+	"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
+	"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION",
+	// Read by contrib's instrumentation libraries (otelhttp, otelgrpc, …).
+	"OTEL_SEMCONV_STABILITY_OPT_IN",
+	// Read by contrib's otelconf and the SDK for the declarative configuration file.
+	"OTEL_CONFIG_FILE",
 }
 
 // sdkHandledSuffixes are the TLS settings of the OTLP exporters, read from the process
