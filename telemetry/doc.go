@@ -30,6 +30,15 @@
 // exporters and readers from code); a nil [Option], or an option given nil, leaves its setting
 // at its default.
 //
+// What a service brings of its own composes with the environment, in a documented order:
+// [WithSampler] is used unless the environment sets OTEL_TRACES_SAMPLER; [WithSpanProcessor]
+// adds processors after obskit's batcher; [WithView], [WithCardinalityLimit] and
+// [WithMetricReader] shape the MeterProvider beside OTEL_METRICS_EXPORTER's readers;
+// [WithResourceDetectors] adds detectors (cloud ones included, which obskit never runs by
+// itself) below [WithResourceAttributes], which is below OTEL_RESOURCE_ATTRIBUTES, all bounded
+// by [ResourceDetectionTimeout]; [WithPropagator] adds propagators after OTEL_PROPAGATORS's
+// (tracecontext, baggage, b3, b3multi, jaeger, xray, ottrace or none).
+//
 // Defaults when nothing is configured: no exporter at all, and logs as text on stderr. An
 // exporter list that is not set means otlp when an OTLP endpoint is set
 // (OTEL_EXPORTER_OTLP_ENDPOINT or the signal's own) and none otherwise, rather than the
