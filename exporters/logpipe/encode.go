@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"reflect"
 	"time"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
@@ -108,10 +109,48 @@ func appendFixed64(b []byte, v uint64) []byte {
 		byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56))
 }
 
+// appendString writes s as a string field with tag, each byte of an invalid
+// UTF-8 sequence replaced by U+FFFD: proto3 strings must be valid UTF-8, and
+// a receiver that checks refuses the whole request otherwise.
 func appendString(b []byte, tag byte, s string) []byte {
+	return appendStringLen(b, tag, s, validLen(s))
+}
+
+// appendStringLen is appendString for s whose length once valid is n, as
+// validLen(s) returns.
+func appendStringLen(b []byte, tag byte, s string, n int) []byte {
 	b = append(b, tag)
-	b = appendVarint(b, uint64(len(s)))
-	return append(b, s...)
+	b = appendVarint(b, uint64(n))
+	if n == len(s) {
+		return append(b, s...)
+	}
+	return appendValid(b, s)
+}
+
+// validLen returns the length of s once each byte of an invalid UTF-8
+// sequence is replaced by U+FFFD: len(s) if and only if s is valid.
+func validLen(s string) int {
+	if utf8.ValidString(s) {
+		return len(s)
+	}
+	n := 0
+	for _, r := range s {
+		if r == utf8.RuneError {
+			n += utf8.RuneLen(utf8.RuneError) // a U+FFFD in s, or one invalid byte
+		} else {
+			n += utf8.RuneLen(r)
+		}
+	}
+	return n
+}
+
+// appendValid appends s with each byte of an invalid UTF-8 sequence replaced
+// by U+FFFD (the way ranging over a string decodes it).
+func appendValid(b []byte, s string) []byte {
+	for _, r := range s {
+		b = utf8.AppendRune(b, r)
+	}
+	return b
 }
 
 // beginLen starts a length-delimited field: it writes tag and a one-byte
@@ -144,7 +183,8 @@ func endLen(b []byte, start int) []byte {
 }
 
 // truncate shortens s to at most limit characters (runes), as the OTel SDK
-// does for OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT.
+// does for OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT. Each byte of an
+// invalid UTF-8 sequence counts as one character, the U+FFFD it becomes.
 func truncate(s string, limit int) string {
 	if limit < 0 || len(s) <= limit {
 		return s
@@ -370,13 +410,27 @@ func errorType(err error) string {
 
 // appendKeyValue writes kv as a length-delimited KeyValue field with tag.
 func appendKeyValue(b []byte, tag byte, kv attribute.KeyValue, lim limits, depth int) []byte {
-	if vsize, ok := scalarSize(kv.Value, lim); ok {
-		// Sizes known up front: no placeholder, no move.
-		ksize := 1 + varintSize(uint64(len(kv.Key))) + len(kv.Key)
-		size := ksize + 1 + varintSize(uint64(vsize)) + vsize
+	if kv.Value.Type() == attribute.STRING {
+		// Sizes known up front: no placeholder, no move; each string checked once.
+		k, klen := string(kv.Key), validLen(string(kv.Key))
+		v := truncate(kv.Value.AsString(), lim.valueLength)
+		vlen := validLen(v)
+		vsize := 1 + varintSize(uint64(vlen)) + vlen
+		size := 1 + varintSize(uint64(klen)) + klen + 1 + varintSize(uint64(vsize)) + vsize
 		b = append(b, tag)
 		b = appendVarint(b, uint64(size))
-		b = appendString(b, tagKey, string(kv.Key))
+		b = appendStringLen(b, tagKey, k, klen)
+		b = append(b, tagValue)
+		b = appendVarint(b, uint64(vsize))
+		return appendStringLen(b, tagString, v, vlen)
+	}
+	if vsize, ok := scalarSize(kv.Value); ok {
+		// Sizes known up front: no placeholder, no move.
+		k, klen := string(kv.Key), validLen(string(kv.Key))
+		size := 1 + varintSize(uint64(klen)) + klen + 1 + varintSize(uint64(vsize)) + vsize
+		b = append(b, tag)
+		b = appendVarint(b, uint64(size))
+		b = appendStringLen(b, tagKey, k, klen)
 		b = append(b, tagValue)
 		b = appendVarint(b, uint64(vsize))
 		return appendAnyValue(b, kv.Value, lim, depth)
@@ -390,8 +444,9 @@ func appendKeyValue(b []byte, tag byte, kv attribute.KeyValue, lim limits, depth
 	return endLen(b, start)
 }
 
-// scalarSize returns the encoded size of the AnyValue for v if v is a scalar.
-func scalarSize(v attribute.Value, lim limits) (int, bool) {
+// scalarSize returns the encoded size of the AnyValue for v if v is a
+// scalar other than a string.
+func scalarSize(v attribute.Value) (int, bool) {
 	switch v.Type() {
 	case attribute.BOOL:
 		return 2, true
@@ -399,9 +454,6 @@ func scalarSize(v attribute.Value, lim limits) (int, bool) {
 		return 1 + varintSize(uint64(v.AsInt64())), true
 	case attribute.FLOAT64:
 		return 9, true
-	case attribute.STRING:
-		n := len(truncate(v.AsString(), lim.valueLength))
-		return 1 + varintSize(uint64(n)) + n, true
 	case attribute.EMPTY:
 		return 0, true
 	default:
