@@ -97,7 +97,8 @@ func (e *exactReader) expectEOF() error {
 // Seekable returns a reader of exactly size bytes of r that can seek, for a request body that
 // is signed and may be sent again: r itself when it can seek (its remaining length checked by
 // seeking, nothing read), else a buffer of the size bytes read through [Exact]. A reader holding
-// another number of bytes is an error wrapping objstore.ErrIntegrity.
+// another number of bytes is an error wrapping objstore.ErrIntegrity; an error of r is returned
+// wrapped ("reading the body: …").
 func Seekable(r io.Reader, size int64) (io.ReadSeeker, error) {
 	if rs, ok := r.(io.ReadSeeker); ok {
 		cur, err := rs.Seek(0, io.SeekCurrent)
@@ -105,7 +106,7 @@ func Seekable(r io.Reader, size int64) (io.ReadSeeker, error) {
 			end, err := rs.Seek(0, io.SeekEnd)
 			if err == nil {
 				if _, err := rs.Seek(cur, io.SeekStart); err != nil {
-					return nil, fmt.Errorf("seek content: %w", err)
+					return nil, fmt.Errorf("seeking the body: %w", err)
 				}
 				if end-cur != size {
 					return nil, fmt.Errorf("%w: content is %d bytes, declared %d", objstore.ErrIntegrity, end-cur, size)
@@ -117,13 +118,16 @@ func Seekable(r io.Reader, size int64) (io.ReadSeeker, error) {
 	}
 	buf := make([]byte, size)
 	e := Exact(r, size)
-	if _, err := io.ReadFull(e, buf); err != nil {
-		return nil, err
+	_, err := io.ReadFull(e, buf)
+	if err == nil {
+		if _, err = e.Read(nil); err == io.EOF {
+			return bytes.NewReader(buf), nil
+		}
 	}
-	if _, err := e.Read(nil); err != io.EOF {
-		return nil, err
+	if !errors.Is(err, objstore.ErrIntegrity) {
+		err = fmt.Errorf("reading the body: %w", err)
 	}
-	return bytes.NewReader(buf), nil
+	return nil, err
 }
 
 // Range clamps off and length (length < 0: to the end) to an object of size bytes and returns

@@ -71,3 +71,11 @@ func TestCopyHonoursCancellation(t *testing.T) {
 		t.Errorf("Copy on a cancelled context: %v", err)
 	}
 }
+
+func TestSeekableReaderError(t *testing.T) {
+	src := errors.New("disk on fire")
+	_, err := content.Seekable(iotest.ErrReader(src), 10)
+	if !errors.Is(err, src) || !strings.Contains(err.Error(), "reading the body") {
+		t.Errorf("Seekable of a failing reader: %v, want it wrapped as reading the body", err)
+	}
+}
