@@ -1,8 +1,9 @@
 package envconfig
 
-// Option configures [Load] and [Describe].
+// Option configures [Load] and [Describe]; every Option is also a [WatchOption].
 type Option interface {
 	apply(config) config
+	WatchOption
 }
 
 type config struct {
