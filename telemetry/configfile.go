@@ -241,9 +241,15 @@ func within(path, base string) bool {
 
 var quotedValue = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|`[^`]*`")
 
-// scrubValues replaces the quoted parts of a parser's message, which may be values, by "…".
+// scrubValues replaces the quoted parts of a parser's message, which may be values, by "…";
+// a quoted punctuation token of the YAML syntax (',' or ']') is kept.
 func scrubValues(msg string) string {
-	return quotedValue.ReplaceAllString(msg, `"…"`)
+	return quotedValue.ReplaceAllStringFunc(msg, func(q string) string {
+		if len(q) <= 4 && strings.Trim(q[1:len(q)-1], ",:[]{}-?|>#&*!%@") == "" {
+			return q
+		}
+		return `"…"`
+	})
 }
 
 // modelError is the message of an error of otelconf's model, on one line, without the
