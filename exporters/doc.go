@@ -45,7 +45,7 @@
 //     otel.sdk.exporter.metric_data_point.exported (counters, {span}, {log_record},
 //     {data_point}): the items whose export finished. Items that failed carry error.type:
 //     timeout, canceled, rejected (refused by the receiver in an OTLP partial success) or
-//     _OTHER.
+//     _OTHER; items of unknown fate carry shutdown_deadline (see the loss rule below).
 //   - otel.sdk.exporter.span.inflight, otel.sdk.exporter.log.inflight,
 //     otel.sdk.exporter.metric_data_point.inflight (up-down counters): items being exported.
 //   - otel.sdk.exporter.operation.duration (histogram, s): the duration of each export call,
@@ -62,7 +62,10 @@
 // the items they hand to the exporter (no error.type) and those they drop themselves
 // (error.type queue_full or shutdown). An item handed to an exporter whose export fails is
 // counted by the exporter's decorator above, with error.type, and by nobody else. Neither
-// layer counts export calls: a failed call shows as its items.
+// layer counts export calls: a failed call shows as its items. One error.type is not a loss:
+// shutdown_deadline counts the items of an export cancelled in flight when a pipeline's
+// Shutdown deadline expired, which the receiver may have taken (their fate is unknown), so
+// that sent = delivered + lost + shutdown_deadline exactly.
 //
 // # Shutdown
 //

@@ -99,7 +99,12 @@
 // otel.sdk.exporter.log.exported, so that each lost record is counted once.
 // [Provider.Stats] still gives every count (DroppedExportFailed and
 // DroppedRejected included), and at all times Emitted = Exported + Dropped +
-// Queued. The metrics stay registered after Shutdown and report the final
+// Unknown + Queued. Dropped means lost. Unknown counts the records whose
+// export was cancelled in flight when Shutdown's deadline expired: the
+// receiver may have taken them, so they are not counted lost; the OTLP
+// transport returns such an error wrapping selfobs's shutdown-deadline cause,
+// and exporters counts the records as otel.sdk.exporter.log.exported with
+// error.type shutdown_deadline. The metrics stay registered after Shutdown and report the final
 // counts, so a MeterProvider shut down after the pipeline (as telemetry
 // does) still exports them; only those counts, not the provider, stay
 // reachable.
@@ -114,8 +119,11 @@
 // [Provider.Shutdown] stops accepting records (later ones are dropped and
 // counted as shutdown), seals every shard, waits for the workers to export
 // everything queued, then shuts the exporter down. If ctx expires first,
-// in-flight exports are cancelled, the records still queued are dropped, and
-// the error says how many records were not exported. It is idempotent, and
+// in-flight exports are cancelled (their records are counted as of unknown
+// fate, see # Emitted telemetry), the records still queued are dropped, and
+// the error says how many records were not exported. After Shutdown, Logger's
+// Enabled reports false, so that a bridge that asks skips the record; a
+// record emitted anyway is dropped, without being encoded, and counted. It is idempotent, and
 // no goroutine of the provider outlives it. A caller blocked by
 // [WithBlocking] is released by Shutdown (its record is dropped and
 // counted). [Provider.ForceFlush] exports what was emitted before the call

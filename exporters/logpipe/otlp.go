@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/esper-platform/obskit/exporters/otlpconf"
+	"github.com/esper-platform/obskit/internal/selfobs"
 )
 
 // defaultHTTPPath is where HTTP exports go when the target has no path.
@@ -40,6 +41,20 @@ func NewOTLPExporter(t otlpconf.Target) (Exporter, error) {
 	default:
 		return nil, fmt.Errorf("logpipe: unsupported OTLP protocol %q (want grpc or http/protobuf)", t.Protocol)
 	}
+}
+
+// withShutdownCause adds to err, an export's error, the cause with which the
+// pipeline cancelled ctx at Shutdown's deadline, if it did: the exporter
+// decorators of exporters count such an export's records as of unknown fate
+// rather than lost.
+func withShutdownCause(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() == nil {
+		return err
+	}
+	if c := context.Cause(ctx); errors.Is(c, selfobs.ErrShutdownDeadline) && !errors.Is(err, c) {
+		return fmt.Errorf("%w (%w)", err, c)
+	}
+	return err
 }
 
 // backoff waits before retry attempt n (0-based) or until ctx is done.

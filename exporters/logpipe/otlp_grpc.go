@@ -106,6 +106,10 @@ func newGRPCExporter(t otlpconf.Target) (*grpcExporter, error) {
 
 // Export sends the batch, retrying retryable failures within the timeout.
 func (e *grpcExporter) Export(ctx context.Context, b *Batch) error {
+	return withShutdownCause(ctx, e.export(ctx, b))
+}
+
+func (e *grpcExporter) export(ctx context.Context, b *Batch) error {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	if e.md != nil {

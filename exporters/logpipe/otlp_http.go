@@ -56,6 +56,10 @@ func newHTTPExporter(t otlpconf.Target) *httpExporter {
 
 // Export posts the batch, retrying 429, 502, 503 and 504 within the timeout.
 func (e *httpExporter) Export(ctx context.Context, b *Batch) error {
+	return withShutdownCause(ctx, e.export(ctx, b))
+}
+
+func (e *httpExporter) export(ctx context.Context, b *Batch) error {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	body := b.Request()

@@ -41,12 +41,13 @@ type Provider struct {
 	exportFailed atomic.Uint64 // records in failed exports
 	rejected     atomic.Uint64 // records rejected by the receiver
 	drained      atomic.Uint64 // records dropped when Shutdown's deadline expired
+	unknown      atomic.Uint64 // records in exports cancelled in flight by Shutdown's deadline
 	lastErr      atomic.Pointer[string]
 
 	stopped      atomic.Bool
 	aborted      atomic.Bool
 	exportCtx    context.Context
-	cancelExport context.CancelFunc
+	cancelExport context.CancelCauseFunc
 	progress     chan struct{} // signalled after each exported batch
 	dropped      chan struct{} // signalled when a record is dropped
 	stopFlusher  chan struct{}
@@ -96,7 +97,7 @@ func NewProvider(exporter Exporter, opts ...Option) (*Provider, error) {
 		return nil, err
 	}
 	p.inst = inst
-	p.exportCtx, p.cancelExport = context.WithCancel(context.Background())
+	p.exportCtx, p.cancelExport = context.WithCancelCause(context.Background())
 	for range cfg.workers {
 		p.workers.Add(1)
 		go p.work()
@@ -133,13 +134,16 @@ func (p *Provider) Logger(name string, options ...log.LoggerOption) log.Logger {
 	return l
 }
 
-// Stats counts the records that went through a Provider. After Shutdown (or
-// a ForceFlush with no concurrent logging), Emitted = Exported + Dropped and
-// Queued is zero.
+// Stats counts the records that went through a Provider. At all times
+// Emitted = Exported + Dropped + Unknown + Queued; after Shutdown (or a
+// ForceFlush with no concurrent logging) Queued is zero.
 type Stats struct {
 	Emitted  uint64 // records given to Emit
 	Exported uint64 // records the exporter delivered
-	Dropped  uint64 // records not delivered: the sum of the four below
+	Dropped  uint64 // records lost: the sum of the four below
+	// Unknown counts the records whose export was cancelled in flight when
+	// Shutdown's deadline expired: the receiver may have taken them.
+	Unknown uint64
 
 	DroppedQueueFull    uint64 // the queue was full
 	DroppedExportFailed uint64 // the export failed
@@ -156,6 +160,7 @@ func (p *Provider) Stats() Stats {
 		Exported:            p.exported.Load(),
 		DroppedExportFailed: p.exportFailed.Load(),
 		DroppedRejected:     p.rejected.Load(),
+		Unknown:             p.unknown.Load(),
 	}
 	drained := p.drained.Load()
 	accepted, full, closed := p.queue.counts()
@@ -163,7 +168,7 @@ func (p *Provider) Stats() Stats {
 	s.DroppedShutdown = closed + drained
 	s.Emitted = accepted + full + closed
 	s.Dropped = s.DroppedQueueFull + s.DroppedExportFailed + s.DroppedRejected + s.DroppedShutdown
-	if done := s.Exported + s.DroppedExportFailed + s.DroppedRejected + drained; accepted > done {
+	if done := s.Exported + s.DroppedExportFailed + s.DroppedRejected + s.Unknown + drained; accepted > done {
 		s.Queued = accepted - done
 	}
 	return s
@@ -201,6 +206,9 @@ func (p *Provider) warn(force bool) {
 	p.warner.Loss(s.Dropped, force, func(since uint64) string {
 		msg := fmt.Sprintf("obskit logpipe: WARNING: dropped %d log records since the last warning; since start: %d (queue full: %d, export failed: %d, rejected: %d, after shutdown: %d)",
 			since, s.Dropped, s.DroppedQueueFull, s.DroppedExportFailed, s.DroppedRejected, s.DroppedShutdown)
+		if s.Unknown > 0 {
+			msg += fmt.Sprintf("; fate unknown (exports cancelled in flight at shutdown): %d", s.Unknown)
+		}
 		if e := p.lastErr.Load(); e != nil {
 			msg += "; last export error: " + *e
 		}
@@ -223,11 +231,16 @@ func (p *Provider) work() {
 		b.reset(p, c)
 		ctx, cancel := context.WithTimeout(p.exportCtx, p.cfg.timeout)
 		err := p.exporter.Export(ctx, &b)
+		abandoned := errors.Is(context.Cause(ctx), selfobs.ErrShutdownDeadline)
 		cancel()
 		var partial *PartialSuccessError
 		switch {
 		case err == nil:
 			p.exported.Add(n)
+		case abandoned:
+			// Cancelled in flight by Shutdown's deadline: not known to be lost.
+			p.unknown.Add(n)
+			p.setLastErr(err)
 		case errors.As(err, &partial) && partial.Rejected >= 0:
 			r := min(uint64(partial.Rejected), n)
 			p.rejected.Add(r)
@@ -259,7 +272,7 @@ func (p *Provider) notifyProgress() {
 // settled reports whether every record accepted before the call that
 // computed target has been exported or dropped.
 func (p *Provider) settledCount() uint64 {
-	return p.exported.Load() + p.exportFailed.Load() + p.rejected.Load() + p.drained.Load()
+	return p.exported.Load() + p.exportFailed.Load() + p.rejected.Load() + p.unknown.Load() + p.drained.Load()
 }
 
 // ForceFlush exports every record emitted before the call and waits until
@@ -321,12 +334,17 @@ func (p *Provider) shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		accepted, _, _ := p.queue.counts()
 		pending := accepted - min(accepted, p.settledCount())
+		unknownBefore := p.unknown.Load()
 		p.aborted.Store(true)
-		p.cancelExport()
+		p.cancelExport(selfobs.ErrShutdownDeadline)
 		<-done
-		errs = append(errs, fmt.Errorf("logpipe: shutdown: %d log records not exported: %w", pending, ctx.Err()))
+		msg := fmt.Sprintf("logpipe: shutdown: %d log records not exported", pending)
+		if u := p.unknown.Load() - unknownBefore; u > 0 {
+			msg += fmt.Sprintf(" (%d of them in exports cancelled in flight, fate unknown: the receiver may have them)", u)
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", msg, ctx.Err()))
 	}
-	p.cancelExport()
+	p.cancelExport(nil)
 	if err := p.exporter.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("logpipe: shutdown exporter: %w", err))
 	}

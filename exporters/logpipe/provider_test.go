@@ -114,7 +114,7 @@ func emitN(lp log.LoggerProvider, goroutines, perGoroutine int) {
 	wg.Wait()
 }
 
-// checkAccounting asserts sent = delivered + dropped, with nothing queued.
+// checkAccounting asserts sent = delivered + dropped + unknown, with nothing queued.
 func checkAccounting(t *testing.T, s logpipe.Stats, sent int, delivered int64) {
 	t.Helper()
 	if s.Emitted != uint64(sent) {
@@ -123,8 +123,8 @@ func checkAccounting(t *testing.T, s logpipe.Stats, sent int, delivered int64) {
 	if s.Exported != uint64(delivered) {
 		t.Errorf("Exported = %d, but the exporter delivered %d", s.Exported, delivered)
 	}
-	if s.Exported+s.Dropped != uint64(sent) || s.Queued != 0 {
-		t.Errorf("sent %d != exported %d + dropped %d (queued %d): %+v", sent, s.Exported, s.Dropped, s.Queued, s)
+	if s.Exported+s.Dropped+s.Unknown != uint64(sent) || s.Queued != 0 {
+		t.Errorf("sent %d != exported %d + dropped %d + unknown %d (queued %d): %+v", sent, s.Exported, s.Dropped, s.Unknown, s.Queued, s)
 	}
 	if sum := s.DroppedQueueFull + s.DroppedExportFailed + s.DroppedRejected + s.DroppedShutdown; sum != s.Dropped {
 		t.Errorf("dropped reasons sum to %d, Dropped = %d", sum, s.Dropped)

@@ -125,3 +125,39 @@ func (r *receiver) requestsGot() ([]*collogspb.ExportLogsServiceRequest, []map[s
 	defer r.mu.Unlock()
 	return append([]*collogspb.ExportLogsServiceRequest(nil), r.got...), append([]map[string]string(nil), r.headers...)
 }
+
+// funcReceiver is an in-process OTLP logs gRPC receiver that answers each request with export.
+type funcReceiver struct {
+	collogspb.UnimplementedLogsServiceServer
+	export func(context.Context, *collogspb.ExportLogsServiceRequest) (*collogspb.ExportLogsServiceResponse, error)
+}
+
+func (f *funcReceiver) Export(ctx context.Context, req *collogspb.ExportLogsServiceRequest) (*collogspb.ExportLogsServiceResponse, error) {
+	return f.export(ctx, req)
+}
+
+// startFuncReceiver serves export on a loopback gRPC endpoint with opts and returns the
+// endpoint (host:port).
+func startFuncReceiver(tb testing.TB, export func(context.Context, *collogspb.ExportLogsServiceRequest) (*collogspb.ExportLogsServiceResponse, error), opts ...grpc.ServerOption) string {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := grpc.NewServer(opts...)
+	collogspb.RegisterLogsServiceServer(srv, &funcReceiver{export: export})
+	go func() { _ = srv.Serve(l) }()
+	tb.Cleanup(srv.Stop)
+	return l.Addr().String()
+}
+
+// countRecords returns the number of log records in req.
+func countRecords(req *collogspb.ExportLogsServiceRequest) int64 {
+	var n int64
+	for _, rl := range req.GetResourceLogs() {
+		for _, sl := range rl.GetScopeLogs() {
+			n += int64(len(sl.GetLogRecords()))
+		}
+	}
+	return n
+}

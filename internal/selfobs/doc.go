@@ -9,7 +9,9 @@
 //     dropped: [ErrorQueueFull], [ErrorShutdown]), .queue.size and .queue.capacity, and,
 //     for logs, otel.sdk.log.created.
 //   - [Exporter] counts an exporter's items, by outcome, in atomics and reports them under
-//     otel.sdk.exporter.{span,log,metric_data_point}.exported (error.type on failed items)
+//     otel.sdk.exporter.{span,log,metric_data_point}.exported (error.type on failed items, and
+//     [ErrorShutdownDeadline] on items whose export was cancelled in flight by a Shutdown's
+//     deadline: their fate is unknown)
 //     and .inflight, and times each export call as otel.sdk.exporter.operation.duration.
 //   - [Warner] writes rate-limited warnings about losses to a plain writer.
 //

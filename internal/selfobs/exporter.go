@@ -23,10 +23,22 @@ const (
 	ErrorCanceled = "canceled"
 	// ErrorRejected: the receiver rejected the items (an OTLP partial success).
 	ErrorRejected = "rejected"
+	// ErrorShutdownDeadline: the export was still in flight when the deadline of the
+	// pipeline's Shutdown expired, and was cancelled. The items are not known to be lost: the
+	// receiver may have taken them before the cancellation. Their fate is unknown.
+	ErrorShutdownDeadline = "shutdown_deadline"
 )
 
+// ErrShutdownDeadline is the cause with which a pipeline cancels the exports still in flight
+// when its Shutdown's deadline expires (context.WithCancelCause); an export error that wraps
+// it is counted under [ErrorShutdownDeadline].
+var ErrShutdownDeadline = errors.New("export cancelled in flight at the shutdown deadline; the receiver may have taken it (fate unknown)")
+
 // outcomes are the buckets of exported items, in the order of Exporter.counts.
-var outcomes = [...]string{"", ErrorTimeout, ErrorCanceled, ErrorRejected, string(otelconv.ErrorTypeOther)}
+var outcomes = [...]string{"", ErrorTimeout, ErrorCanceled, ErrorRejected, string(otelconv.ErrorTypeOther), ErrorShutdownDeadline}
+
+// unknownOutcome is the index in outcomes of the items whose fate is unknown.
+const unknownOutcome = 5
 
 // Exporter counts one exporter's items by outcome. Its methods are safe for concurrent use
 // and record nothing but atomics; [Exporter.Register] reports the counts through observable
@@ -63,8 +75,9 @@ func (e *Exporter) Start(n int) time.Time {
 }
 
 // End records the result of the export of n items begun with Start at start: with err nil, n
-// items exported, of which rejected were rejected by the receiver; with err not nil, n items
-// failed, by the cause err gives (timeout, canceled or _OTHER). It records the export's
+// items exported, of which rejected were rejected by the receiver; with err wrapping
+// [ErrShutdownDeadline], n items of unknown fate; with another err, n items failed, by the
+// cause err gives (timeout, canceled or _OTHER). It records the export's
 // duration, the only synchronous measurement here: one per export call.
 func (e *Exporter) End(start time.Time, n, rejected int, err error) {
 	e.inflight.Add(-int64(n))
@@ -77,6 +90,8 @@ func (e *Exporter) End(start time.Time, n, rejected int, err error) {
 		if rejected > 0 {
 			outcome = 3
 		}
+	case errors.Is(err, ErrShutdownDeadline):
+		outcome = unknownOutcome
 	case errors.Is(err, context.DeadlineExceeded):
 		outcome = 1
 	case errors.Is(err, context.Canceled):
@@ -92,13 +107,16 @@ func (e *Exporter) End(start time.Time, n, rejected int, err error) {
 	}
 }
 
-// Exported returns the items exported and those that failed, all causes together.
-func (e *Exporter) Exported() (ok, failed uint64) {
+// Exported returns the items exported, those that failed (all causes together) and those of
+// unknown fate.
+func (e *Exporter) Exported() (ok, failed, unknown uint64) {
 	ok = e.counts[0].Load()
 	for i := 1; i < len(e.counts); i++ {
-		failed += e.counts[i].Load()
+		if i != unknownOutcome {
+			failed += e.counts[i].Load()
+		}
 	}
-	return ok, failed
+	return ok, failed, e.counts[unknownOutcome].Load()
 }
 
 // Register reports the counts through mp's meter for scope, as
