@@ -94,8 +94,11 @@ func (v Variable) Location() string {
 // comes from in the environment (the process environment, or the one given by [WithEnvironment])
 // and the value itself, secrets masked. Describe with the options given to [Load] tells where
 // every value of the loaded configuration came from; with WithEnvironment(nil) it gives the
-// static description used for documentation (see [Markdown]). Describe never fails on bad
-// values: it reports them as found. A T that is not a struct has no variables.
+// static description used for documentation (see [Markdown]). With [WithFile], a value the file
+// gives has source [SourceConfigFile] (or [SourceEnvOverConfigFile]) and its key and line, and
+// the sections of map-of-struct fields are listed after the other variables. Describe never
+// fails on bad values or a bad file: it reports what it finds. A T that is not a struct has no
+// variables.
 func Describe[T any](opts ...Option) []Variable {
 	c := newConfig(opts)
 	t := reflect.TypeFor[T]()

@@ -270,3 +270,20 @@ func TestDescribeFileSources(t *testing.T) {
 		t.Errorf("Text shows a secret:\n%s", text)
 	}
 }
+
+// A bad value of a nested field is told apart from a valid field of the same Go name.
+func TestLoadFileSameFieldName(t *testing.T) {
+	type inner struct {
+		Port int `env:"PORT"`
+	}
+	type cfg struct {
+		Port  int   `env:"PORT"`
+		Inner inner `envPrefix:"INNER_"`
+	}
+	path := writeFile(t, "config.yaml", "port: 1\ninner:\n  port: eighty\n")
+	_, err := envconfig.Load[cfg](envconfig.WithFile(path), envconfig.WithEnvironment(nil))
+	var ve *envconfig.VarError
+	if !errors.As(err, &ve) || ve.Var != "INNER_PORT" || ve.Line != 3 || ve.Key != "inner.port" {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -38,7 +38,8 @@ type Validator interface {
 // it; setting both is an error. When variables are missing or invalid, or when T's [Validator]
 // fails, Load returns the zero T and an [*Error] that names every bad variable, each a
 // [*VarError], and never quotes a value. Load reads the process environment unless
-// [WithEnvironment] is given; it does not modify it.
+// [WithEnvironment] is given; it does not modify it. With [WithFile], the file's values lie
+// beneath the environment's: defaults < file < environment.
 func Load[T any](opts ...Option) (T, error) {
 	return load[T](newConfig(opts))
 }
@@ -327,13 +328,10 @@ func translate(err error, t reflect.Type, prefix string, environ map[string]stri
 		switch e := e.(type) {
 		case env.ParseError:
 			ve := &VarError{Var: e.Name, Field: e.Name, Kind: ErrInvalid, Expected: "want " + expected(e.Type)}
-			for i := next; i < len(vars); i++ {
-				if vars[i].typ == e.Type && lastSegment(vars[i].path) == e.Name {
-					ve.Var, ve.Field = vars[i].name, vars[i].path
-					next = i + 1
-					ve.Expected += detail(e, environ, vars[i])
-					break
-				}
+			if i := matchParseError(e, vars, next, environ); i >= 0 {
+				ve.Var, ve.Field = vars[i].name, vars[i].path
+				next = i + 1
+				ve.Expected += detail(e, environ, vars[i])
 			}
 			out = append(out, ve)
 		case env.VarIsNotSetError:
@@ -354,6 +352,41 @@ func translate(err error, t reflect.Type, prefix string, environ map[string]stri
 		}
 	}
 	return out
+}
+
+// matchParseError returns the index of the variable, from next on, that e is about: one of
+// e's field name and type whose value (or an item of it) the parser's message quotes, or else
+// the first of that name and type (fields of the same name in nested structs are otherwise
+// told apart only by order). -1 when none matches.
+func matchParseError(e env.ParseError, vars []field, next int, environ map[string]string) int {
+	first := -1
+	msg := ""
+	if e.Err != nil {
+		msg = e.Err.Error()
+	}
+	for i := next; i < len(vars); i++ {
+		if vars[i].typ != e.Type || lastSegment(vars[i].path) != e.Name {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		raw, ok := environ[vars[i].name]
+		if !ok || raw == "" || msg == "" {
+			continue
+		}
+		if strings.Contains(msg, strconv.Quote(raw)) {
+			return i
+		}
+		if sep := vars[i].sep; sep != "" && strings.Contains(raw, sep) {
+			for _, item := range strings.Split(raw, sep) {
+				if item != "" && strings.Contains(msg, strconv.Quote(item)) {
+					return i
+				}
+			}
+		}
+	}
+	return first
 }
 
 // detail adds the message of a user type's UnmarshalText error, which usually says what is
