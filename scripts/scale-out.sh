@@ -4,7 +4,7 @@
 # over two gateway Collectors (deploy/scale-out/gateway.yaml, tail sampling), Jaeger v2
 # (deploy/jaeger/config.yaml) for the kept traces, Prometheus (deploy/scale-out/prometheus.yml)
 # scraping both gateways, and versitygw as the S3 server, with one bucket. The programs come from
-# scripts/install-tools.sh ($OBSKIT_TOOLS_DIR/bin, default .tools/bin; prometheus from /usr/bin).
+# scripts/install-tools.sh ($OBSKIT_TOOLS_DIR/bin, default ~/.cache/obskit-tools/bin; prometheus from /usr/bin).
 #
 #   program --OTLP--> agent --by trace id--> gateway-1 --+--> Jaeger (kept traces)
 #                        \                                \-> /metrics <-- Prometheus
@@ -283,7 +283,7 @@ main() {
 	local script_dir
 	script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 	REPO=$(cd "$script_dir/.." && pwd)
-	TOOLS=${OBSKIT_TOOLS_DIR:-$REPO/.tools}
+	TOOLS=${OBSKIT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/obskit-tools}
 	BIN=$TOOLS/bin
 	DIR=${OBSKIT_SCALE_OUT_DIR:-$TOOLS/scale-out}
 	S3_ACCESS_KEY=${OBSKIT_STACK_S3_ACCESS_KEY:-obskit}

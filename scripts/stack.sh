@@ -3,7 +3,7 @@
 # the Collector otelcol-obskit (deploy/otelcol/stack.yaml), Jaeger v2 (deploy/jaeger/config.yaml),
 # Prometheus scraping the Collector (deploy/prometheus/prometheus.yml, exemplar storage on) and
 # versitygw as the S3 server, with one bucket. The programs come from scripts/install-tools.sh
-# ($OBSKIT_TOOLS_DIR/bin, default .tools/bin; prometheus from /usr/bin).
+# ($OBSKIT_TOOLS_DIR/bin, default ~/.cache/obskit-tools/bin; prometheus from /usr/bin).
 #
 # Usage: scripts/stack.sh up       start what is not running, wait until each answers
 #        scripts/stack.sh down     stop what runs (SIGTERM, then SIGKILL after 10 s)
@@ -15,7 +15,7 @@
 # skipped by down. Pid files, logs and data are under $OBSKIT_STACK_DIR (default
 # $OBSKIT_TOOLS_DIR/stack): <name>.pid, <name>.log; the Collector's file exporter output is in
 # otelcol/{traces,metrics,logs}.jsonl, the S3 objects in s3/<bucket>/. Data survive down/up,
-# except Jaeger's traces (kept in memory); `rm -rf .tools/stack` after down starts afresh.
+# except Jaeger's traces (kept in memory); `rm -rf "$OBSKIT_TOOLS_DIR/stack"` after down starts afresh.
 #
 # Addresses (fixed, the usual ports):
 #   OTLP gRPC / HTTP   127.0.0.1:4317 / 127.0.0.1:4318   (Collector)
@@ -240,7 +240,7 @@ main() {
 	local script_dir
 	script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 	REPO=$(cd "$script_dir/.." && pwd)
-	TOOLS=${OBSKIT_TOOLS_DIR:-$REPO/.tools}
+	TOOLS=${OBSKIT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/obskit-tools}
 	BIN=$TOOLS/bin
 	STACK=${OBSKIT_STACK_DIR:-$TOOLS/stack}
 	S3_ACCESS_KEY=${OBSKIT_STACK_S3_ACCESS_KEY:-obskit}

@@ -50,13 +50,6 @@ func newOptions(opts []Option) options {
 	return o
 }
 
-// WithEnvironment is ignored.
-//
-// Deprecated: [ConfigFromEnv] records the unrecognised OTEL_* variables of the environment it
-// reads, and Setup warns about those; pass the environment to ConfigFromEnv only, with
-// envconfig.WithEnvironment.
-func WithEnvironment(map[string]string) Option { return nil }
-
 // WithDiagnostics sets where obskit writes its own warnings: unknown variables, dropped log
 // records, failed log exports and (after InstallGlobals) the SDK's errors, each kind at most
 // once per 10 seconds. It must not be a telemetry output. Default, and with a nil w: os.Stderr;

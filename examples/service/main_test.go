@@ -200,7 +200,9 @@ func TestServiceAgainstVersityAndCollector(t *testing.T) {
 	}
 	// Shutdown has returned, so the Collector has answered every export; its file exporter
 	// flushes every 10ms.
-	testserver.WaitFor(t, func() bool { return len(col.ReadSpans(t)) > 0 && len(col.ReadLogs(t)) > 0 }, 5*time.Second)
+	testserver.WaitFor(t, func() bool {
+		return len(col.ReadSpans(t)) > 0 && len(col.ReadLogs(t)) > 0 && hasMetric(col.ReadMetrics(t), "http.server.request.duration")
+	}, 5*time.Second)
 	spans, logs := spansFromCollector(col.ReadSpans(t)), logsFromCollector(col.ReadLogs(t))
 	checkTelemetry(t, spans, logs)
 	for _, sp := range spans {
@@ -208,15 +210,21 @@ func TestServiceAgainstVersityAndCollector(t *testing.T) {
 			t.Errorf("objstore.put attributes %v, want objstore.success=true and objstore.latency_ms", sp.attrs)
 		}
 	}
-	var metrics bool
-	for _, m := range col.ReadMetrics(t) {
-		metrics = metrics || m.Name == "http.server.request.duration"
-	}
-	if !metrics {
+	if !hasMetric(col.ReadMetrics(t), "http.server.request.duration") {
 		t.Error("the Collector got no http.server.request.duration metric")
 	}
 	exampletest.AssertNoSecrets(t, []string{srv.SecretKey, canaryHeader}, map[string]string{"stdout": s.stdout.String(),
 		"stderr": s.stderr.String(), "spans": spanText(spans), "log records": logText(logs)}, col.OutputDir)
+}
+
+// hasMetric reports whether metrics holds one named name.
+func hasMetric(metrics []testserver.Metric, name string) bool {
+	for _, m := range metrics {
+		if m.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func TestServiceRejectsBadConfig(t *testing.T) {
