@@ -927,14 +927,22 @@ func (m *fileMapper) propagators(p *otelconf.Propagator) {
 
 // limits applies attribute_limits, and the providers' limits, which override them.
 func (m *fileMapper) limits(f *otelconf.OpenTelemetryConfiguration) {
+	nonNegative := func(path string, v *int) *int {
+		if v != nil && *v < 0 {
+			m.p.add(path, "want a non-negative integer")
+			return nil
+		}
+		return v
+	}
 	var count, length *int
 	if l := f.AttributeLimits; l != nil {
-		count, length = l.AttributeCountLimit, l.AttributeValueLengthLimit
+		count = nonNegative("attribute_limits.attribute_count_limit", l.AttributeCountLimit)
+		length = nonNegative("attribute_limits.attribute_value_length_limit", l.AttributeValueLengthLimit)
 	}
 	logCount, logLength := count, length
 	if lp := f.LoggerProvider; lp != nil && lp.Limits != nil {
-		logCount = firstNonNil(lp.Limits.AttributeCountLimit, count)
-		logLength = firstNonNil(lp.Limits.AttributeValueLengthLimit, length)
+		logCount = firstNonNil(nonNegative("logger_provider.limits.attribute_count_limit", lp.Limits.AttributeCountLimit), count)
+		logLength = firstNonNil(nonNegative("logger_provider.limits.attribute_value_length_limit", lp.Limits.AttributeValueLengthLimit), length)
 	}
 	if logCount != nil {
 		m.cfg.LogRecordAttributeCountLimit = *logCount
@@ -1533,6 +1541,9 @@ func (m *fileMapper) logs(lp *otelconf.LoggerProvider) {
 			timeout := m.millis(bp+".export_timeout", b.ExportTimeout, m.base.BLRPExportTimeout)
 			queue := intOr(b.MaxQueueSize, m.base.BLRPMaxQueueSize)
 			batch := intOr(b.MaxExportBatchSize, m.base.BLRPMaxExportBatchSize)
+			if queue > maxLogQueueSize {
+				m.p.add(bp+".max_queue_size", "want at most "+strconv.Itoa(maxLogQueueSize)+" (256 GiB)")
+			}
 			if m.blrpPath == "" {
 				m.blrpPath = bp
 				m.cfg.BLRPScheduleDelay, m.cfg.BLRPExportTimeout, m.cfg.BLRPMaxQueueSize, m.cfg.BLRPMaxExportBatchSize = delay, timeout, queue, batch

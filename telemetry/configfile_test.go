@@ -593,6 +593,22 @@ resource:
 			"resource.attributes[0].value: does not match .type (string when omitted)",
 			"resource.attributes[1].value: does not match .type (string when omitted)",
 		}},
+		{"limits", `file_format: "1.0"
+attribute_limits:
+  attribute_value_length_limit: -1
+logger_provider:
+  limits:
+    attribute_count_limit: -2
+  processors:
+    - batch:
+        max_queue_size: 2000000000
+        exporter:
+          console:
+`, []string{
+			"attribute_limits.attribute_value_length_limit: want a non-negative integer",
+			"logger_provider.limits.attribute_count_limit: want a non-negative integer",
+			"logger_provider.processors[0].batch.max_queue_size: want at most 1073741824 (256 GiB)",
+		}},
 		{"schema URL", `file_format: "1.0"
 resource:
   schema_url: https://opentelemetry.io/schemas/1.16.0
@@ -767,15 +783,18 @@ tracer_provider:
 `))
 	environ := map[string]string{"HDR": secret, "OTEL_EXPORTER_OTLP_HEADERS": "k=" + secret}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, _, err := parseConfigFile("fuzz.yaml", data, environ)
-		if err != nil {
-			if !strings.Contains(string(data), "8c1e") && strings.Contains(err.Error(), secret) {
-				t.Fatalf("error quotes a header value: %v", err)
-			}
+		_, _, err := parseConfigFile("fuzz.yaml", data, environ)
+		if err == nil {
 			return
 		}
-		if err := cfg.Validate(); err != nil {
-			t.Fatalf("a file that loads gives a Config that does not validate: %v", err)
+		if !strings.Contains(string(data), "8c1e") && strings.Contains(err.Error(), secret) {
+			t.Fatalf("error quotes a header value: %v", err)
+		}
+		// Every problem is found in the file, with its key path, before Config.Validate
+		// could report it under the name of a variable the file does not have.
+		var fe *configFileError
+		if !errors.As(err, &fe) {
+			t.Fatalf("not a configuration file error: %v", err)
 		}
 	})
 }
