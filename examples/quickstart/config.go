@@ -21,6 +21,22 @@ type Config struct {
 // Prefix is the quickstart's variable prefix.
 const Prefix = "QUICKSTART_"
 
+// ConfigFileVar names an optional YAML or JSON file of quickstart settings (the -config flag
+// sets it too). Its keys are Config's variables without the prefix, lower-cased (objects,
+// max_size, timeout, …); a QUICKSTART_* variable overrides the file. It is obskit's own
+// variable, not OTEL_CONFIG_FILE, which is the OpenTelemetry SDK's configuration file.
+const ConfigFileVar = "OBSKIT_CONFIG_FILE"
+
+// configOptions are the options that load Config from environ: the prefix, environ itself, and
+// the file that ConfigFileVar names, if any.
+func configOptions(environ map[string]string) []envconfig.Option {
+	return []envconfig.Option{
+		envconfig.WithPrefix(Prefix),
+		envconfig.WithEnvironment(environ),
+		envconfig.WithFile(environ[ConfigFileVar]),
+	}
+}
+
 // Validate checks the ranges the types do not; envconfig.Load calls it.
 func (c *Config) Validate() error {
 	var errs []error

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -23,7 +24,13 @@ import (
 const shutdownTimeout = 15 * time.Second
 
 func main() {
-	if err := run(context.Background(), envconfig.Environ(), os.Stdout, os.Stderr); err != nil {
+	configFile := flag.String("config", "", "optional YAML or JSON file of quickstart settings, beneath the QUICKSTART_* variables (default: "+ConfigFileVar+")")
+	flag.Parse()
+	environ := envconfig.Environ()
+	if *configFile != "" {
+		environ[ConfigFileVar] = *configFile
+	}
+	if err := run(context.Background(), environ, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
@@ -32,7 +39,7 @@ func main() {
 // run is the whole quickstart, reading environ instead of the process environment: it prints
 // what it does and the summary on stdout, and logs on stderr.
 func run(ctx context.Context, environ map[string]string, stdout, stderr io.Writer) (err error) {
-	cfg, err := envconfig.Load[Config](envconfig.WithPrefix(Prefix), envconfig.WithEnvironment(environ))
+	cfg, err := envconfig.Load[Config](configOptions(environ)...)
 	if err != nil {
 		return err
 	}
@@ -60,6 +67,9 @@ func run(ctx context.Context, environ map[string]string, stdout, stderr io.Write
 	defer func() { _ = tel.Shutdown(context.WithoutCancel(ctx)) }()
 
 	fmt.Fprintln(stdout, "obskit quickstart")
+	if path := environ[ConfigFileVar]; path != "" {
+		fmt.Fprintf(stdout, "  config     %s beneath the QUICKSTART_* variables\n", path)
+	}
 	fmt.Fprintf(stdout, "  telemetry  OTLP-JSON lines in %s\n", dir)
 	if ep := otlpEndpoint(environ); ep != "" {
 		fmt.Fprintf(stdout, "             and OTLP to %s\n", ep)
