@@ -133,13 +133,13 @@ var errConfigTooLarge = errors.New("larger than 16 MiB")
 
 func describeConfigFileError(err error) string {
 	if errors.Is(err, errConfigTooLarge) {
-		return "the configuration file is larger than 16 MiB"
+		return "larger than 16 MiB"
 	}
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return "cannot read the configuration file: " + pe.Err.Error()
+		return pe.Err.Error()
 	}
-	return "cannot read the configuration file"
+	return ""
 }
 
 // parseFileLayer parses b as the file l.path names and flattens it into l.

@@ -287,3 +287,11 @@ func TestLoadFileSameFieldName(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestLoadMissingFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "absent.yaml")
+	_, err := envconfig.Load[fileConfig](envconfig.WithFile(path), envconfig.WithEnvironment(map[string]string{"TRAINING_EPOCHS": "1"}))
+	if !errors.Is(err, envconfig.ErrFile) || err.Error() != "envconfig: 1 problem: "+path+": file cannot be read: no such file or directory" {
+		t.Fatalf("got %v", err)
+	}
+}
