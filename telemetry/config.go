@@ -107,6 +107,10 @@ type Config struct {
 	// unknownVars are the OTEL_* variables of the environment that ConfigFromEnv read which
 	// neither Config nor the OpenTelemetry SDK reads; Setup warns about each.
 	unknownVars []string
+	// file holds what a configuration file (OTEL_CONFIG_FILE) states that the fields above
+	// cannot: typed resource attributes and span limits. nil when the Config came from the
+	// environment.
+	file *fileSettings
 	// samplerFromEnv says that the environment ConfigFromEnv read sets OTEL_TRACES_SAMPLER,
 	// which then wins over WithSampler.
 	samplerFromEnv bool
@@ -119,6 +123,11 @@ type Config struct {
 // naming every bad variable, without their values.
 func ConfigFromEnv(opts ...envconfig.Option) (Config, error) {
 	environ := envconfig.Environ(opts...)
+	if path := environ["OTEL_CONFIG_FILE"]; path != "" {
+		// The file is the sole source of SDK configuration, as the specification says; it
+		// refers to the environment only where it substitutes ${VAR}.
+		return configFromFile(path, environ)
+	}
 	cfg, err := envconfig.Load[Config](append(slices.Clip(opts), envconfig.WithEnvironment(environ))...)
 	if err != nil {
 		return Config{}, err

@@ -84,11 +84,11 @@ func configFromFile(path string, environ map[string]string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	// Until Setup applies fileSettings, what the file states there is refused rather than
-	// dropped.
+	// What Setup cannot apply yet is refused rather than dropped.
 	if problems := settings.unapplied(); len(problems) > 0 {
 		return Config{}, &configFileError{File: path, Problems: problems}
 	}
+	cfg.file = &settings
 	return cfg, nil
 }
 
@@ -636,17 +636,12 @@ type tlsFiles struct {
 	caFile, certFile, keyFile string
 }
 
-// unapplied returns one problem per setting of s that Setup does not apply yet.
+// unapplied returns one problem per setting of s that Setup does not apply yet: the OTLP
+// exporters' TLS files (Setup applies the resource attributes and the span limits).
 func (s *fileSettings) unapplied() []error {
 	var out []error
 	add := func(path string) {
 		out = append(out, &keyError{Path: path, Problem: "not supported yet (obskit's Setup does not apply it from a configuration file)"})
-	}
-	if len(s.resourceAttrs) > 0 {
-		add(s.resourceAttrsPath)
-	}
-	for _, p := range s.spanLimitsPaths {
-		add(p)
 	}
 	for _, sig := range []exporters.Signal{exporters.Traces, exporters.Metrics, exporters.Logs} {
 		if f, ok := s.tls[sig]; ok {

@@ -25,8 +25,6 @@ var sdkHandledVars = []string{
 	"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION",
 	// Read by contrib's instrumentation libraries (otelhttp, otelgrpc, …).
 	"OTEL_SEMCONV_STABILITY_OPT_IN",
-	// Read by contrib's otelconf and the SDK for the declarative configuration file.
-	"OTEL_CONFIG_FILE",
 }
 
 // sdkHandledSuffixes are the TLS settings of the OTLP exporters, read from the process

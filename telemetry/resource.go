@@ -34,6 +34,9 @@ func newResource(ctx context.Context, c *Config, inCode []attribute.KeyValue, de
 	if err != nil {
 		return nil, err
 	}
+	if c.file != nil {
+		fromEnv = append(fromEnv, c.file.resourceAttrs...) // typed attributes of OTEL_CONFIG_FILE
+	}
 	var service []attribute.KeyValue
 	if !hasKey(fromEnv, semconv.ServiceInstanceIDKey) && !hasKey(inCode, semconv.ServiceInstanceIDKey) {
 		service = append(service, semconv.ServiceInstanceID(processInstanceID()))

@@ -161,6 +161,11 @@ func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
 			_ = bsp.Shutdown(actx)
 		}
 	}
+	if cfg.file != nil {
+		// The file's span limits (or the specification's defaults), not OTEL_SPAN_* from the
+		// process environment, which the SDK would read otherwise.
+		topts = append(topts, sdktrace.WithRawSpanLimits(cfg.file.spanLimits))
+	}
 	for _, sp := range o.spanProcessors {
 		topts = append(topts, sdktrace.WithSpanProcessor(sp))
 	}
