@@ -100,7 +100,7 @@ func TestUnknownOTelVariablesWarnOnce(t *testing.T) {
 		"OTEL_EXPORTER_OTLP_HEADERS_FILE": headers, "OTEL_EXPORTER_OTLP_ENDPOINT_FILE": "/e",
 		"OTEL_SPAN_LINK_COUNT_LIMIT": "8", "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE": "delta",
 		"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION": "base2_exponential_bucket_histogram",
-		"OTEL_SEMCONV_STABILITY_OPT_IN": "http"},
+		"OTEL_SEMCONV_STABILITY_OPT_IN":                            "http"},
 		telemetry.WithDiagnostics(&diag), telemetry.WithConsoleWriter(&syncBuffer{}))
 	// A secret's _FILE twin is read by envconfig; another variable's is not.
 	want := "obskit: OTEL_EXPORTER_OTLP_ENDPOINT_FILE is set but not recognised; it is ignored\n" +
