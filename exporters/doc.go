@@ -44,8 +44,9 @@
 //   - otel.sdk.exporter.span.exported, otel.sdk.exporter.log.exported,
 //     otel.sdk.exporter.metric_data_point.exported (counters, {span}, {log_record},
 //     {data_point}): the items whose export finished. Items that failed carry error.type:
-//     timeout, canceled, rejected (refused by the receiver in an OTLP partial success) or
-//     _OTHER; items of unknown fate carry shutdown_deadline (see the loss rule below).
+//     timeout, canceled, rejected (refused by the receiver in an OTLP partial success),
+//     too_large (log records the receiver refused for their size, even alone) or _OTHER;
+//     items of unknown fate carry shutdown_deadline (see the loss rule below).
 //   - otel.sdk.exporter.span.inflight, otel.sdk.exporter.log.inflight,
 //     otel.sdk.exporter.metric_data_point.inflight (up-down counters): items being exported.
 //   - otel.sdk.exporter.operation.duration (histogram, s): the duration of each export call,

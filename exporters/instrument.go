@@ -67,7 +67,8 @@ func (e instrumentedSpans) ExportSpans(ctx context.Context, spans []sdktrace.Rea
 }
 
 // instrumentedLogs decorates a logpipe Exporter with its otel.sdk.exporter.log.* counts. The
-// records a receiver rejects (a partial success) are counted with error.type rejected.
+// records a receiver rejects (a partial success) are counted with error.type rejected, those
+// too large for it with too_large.
 type instrumentedLogs struct {
 	logpipe.Exporter
 	obs *selfobs.Exporter
@@ -79,7 +80,8 @@ func (e instrumentedLogs) Export(ctx context.Context, b *logpipe.Batch) error {
 	err := e.Exporter.Export(ctx, b)
 	var partial *logpipe.PartialSuccessError
 	if errors.As(err, &partial) {
-		e.obs.End(start, n, int(min(partial.Rejected, int64(n))), nil)
+		e.obs.EndPartial(start, n, selfobs.Partial{Rejected: int(partial.Rejected - partial.TooLarge - partial.Failed),
+			TooLarge: int(partial.TooLarge), Failed: int(partial.Failed), Err: partial.Err})
 	} else {
 		e.obs.End(start, n, 0, err)
 	}

@@ -25,7 +25,14 @@
 //     records behind a resource and scope prefix encoded once. The gRPC
 //     transport sends these bytes through a pass-through codec; the HTTP one
 //     posts them. Retryable failures (gRPC UNAVAILABLE and the like, HTTP
-//     429/502/503/504) are retried with backoff within the target's timeout.
+//     429/502/503/504) are retried with backoff within the target's timeout,
+//     waiting at least the delay the receiver asks for (gRPC RetryInfo, HTTP
+//     Retry-After) and giving up at once when that delay ends after the
+//     timeout. As the specification says, gRPC RESOURCE_EXHAUSTED is retried
+//     only when it carries RetryInfo. A request the receiver refuses for its
+//     size (gRPC RESOURCE_EXHAUSTED for a message over its limit, HTTP 413)
+//     is split in halves, recursively, so that only a record too large alone
+//     is dropped (counted as too large), at once.
 //
 // What the wire carries is checked field by field against what stock
 // otlploggrpc sends for the same records, and a real Collector accepts it
@@ -94,9 +101,11 @@
 //	otel.sdk.processor.log.queue.capacity    updown   {log_record}  the most records the queue can hold
 //	                                                                (batches × WithBatchSize; the bound is in bytes)
 //
-// The outcome of an export (delivered, failed, rejected by the receiver) is
-// the exporter's to count: exporters decorates the exporters it builds with
-// otel.sdk.exporter.log.exported, so that each lost record is counted once.
+// The outcome of an export (delivered, failed, rejected by the receiver, too
+// large for it) is the exporter's to count: exporters decorates the exporters
+// it builds with otel.sdk.exporter.log.exported (error.type rejected,
+// too_large, shutdown_deadline, or the failure's), so that each lost record
+// is counted once.
 // [Provider.Stats] still gives every count (DroppedExportFailed and
 // DroppedRejected included), and at all times Emitted = Exported + Dropped +
 // Unknown + Queued. Dropped means lost. Unknown counts the records whose

@@ -20,18 +20,33 @@ type Exporter interface {
 	Shutdown(ctx context.Context) error
 }
 
-// PartialSuccessError reports that the receiver accepted a batch but rejected
-// Rejected of its records (OTLP partial success). The rejected records are
-// counted as dropped; the others as exported.
+// PartialSuccessError reports that some records of a batch were delivered
+// and Rejected were not. Rejected counts them all; of them, TooLarge were
+// too large for the receiver even alone (the transport splits a request the
+// receiver finds too large, down to single records), and Failed belong to a
+// part of the batch whose export failed with Err. The others were rejected
+// by the receiver in an OTLP partial success. The records not delivered are
+// counted as dropped (Failed ones of unknown fate if Err is Shutdown's
+// deadline, see the package documentation); the others as exported.
 type PartialSuccessError struct {
 	Rejected int64
+	TooLarge int64
+	Failed   int64
 	Message  string
+	Err      error
 }
 
 // Error describes the rejection without quoting any record.
 func (e *PartialSuccessError) Error() string {
-	return fmt.Sprintf("logpipe: receiver rejected %d log records: %s", e.Rejected, e.Message)
+	msg := fmt.Sprintf("logpipe: receiver rejected %d log records: %s", e.Rejected, e.Message)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
 }
+
+// Unwrap returns the error of the part of the batch that failed, if any.
+func (e *PartialSuccessError) Unwrap() error { return e.Err }
 
 // Batch is one group of records handed to an [Exporter].
 type Batch struct {
@@ -52,10 +67,18 @@ func (b *Batch) Len() int { return len(b.c.recs) }
 // are valid only until Export returns and must not be modified.
 func (b *Batch) Request() []byte {
 	if !b.done {
-		b.buf = b.p.appendRequest(b.buf[:0], b.c, &b.runs)
+		b.buf = b.p.appendRequest(b.buf[:0], b.c, 0, len(b.c.recs), &b.runs)
 		b.done = true
 	}
 	return b.buf
+}
+
+// requestRange returns, in a new buffer, the request of the records [lo, hi)
+// of the batch: a part of the batch, for a receiver that finds the whole
+// request too large.
+func (b *Batch) requestRange(lo, hi int) []byte {
+	var runs []int
+	return b.p.appendRequest(nil, b.c, lo, hi, &runs)
 }
 
 // abandonBuffer makes the next batch use a new request buffer, leaving the
@@ -70,25 +93,31 @@ func (b *Batch) reset(p *Provider, c *chunk) {
 	b.buf = b.buf[:0]
 }
 
-// appendRequest writes the ExportLogsServiceRequest for the records in c:
-// one ResourceLogs, and one ScopeLogs for each run of records that share a
-// scope. runs is scratch space for the sizes of the ScopeLogs messages.
-func (p *Provider) appendRequest(b []byte, c *chunk, runs *[]int) []byte {
-	if len(c.recs) == 0 {
+// appendRequest writes the ExportLogsServiceRequest for the records [lo, hi)
+// of c: one ResourceLogs, and one ScopeLogs for each run of records that
+// share a scope. runs is scratch space for the sizes of the ScopeLogs
+// messages.
+func (p *Provider) appendRequest(b []byte, c *chunk, lo, hi int, runs *[]int) []byte {
+	if hi <= lo {
 		return b
+	}
+	recs := c.recs[lo:hi]
+	var first uint32
+	if lo > 0 {
+		first = c.recs[lo-1].end
 	}
 	scopes := *p.scopes.Load()
 	rs := (*runs)[:0]
 	// Pass 1: size of each ScopeLogs and of the ResourceLogs.
 	rlSize := len(p.resourceField) + len(p.resourceSchemaField)
-	var start uint32
-	for i := 0; i < len(c.recs); {
-		sc := scopes[c.recs[i].scope]
+	start := first
+	for i := 0; i < len(recs); {
+		sc := scopes[recs[i].scope]
 		size := len(sc.field) + len(sc.schemaField)
-		for ; i < len(c.recs) && scopes[c.recs[i].scope] == sc; i++ {
-			n := int(c.recs[i].end - start)
+		for ; i < len(recs) && scopes[recs[i].scope] == sc; i++ {
+			n := int(recs[i].end - start)
 			size += 1 + varintSize(uint64(n)) + n
-			start = c.recs[i].end
+			start = recs[i].end
 		}
 		rs = append(rs, size)
 		rlSize += 1 + varintSize(uint64(size)) + size
@@ -102,15 +131,15 @@ func (p *Provider) appendRequest(b []byte, c *chunk, runs *[]int) []byte {
 	b = append(b, tagRequestResourceLogs)
 	b = appendVarint(b, uint64(rlSize))
 	b = append(b, p.resourceField...)
-	start = 0
+	start = first
 	run := 0
-	for i := 0; i < len(c.recs); run++ {
-		sc := scopes[c.recs[i].scope]
+	for i := 0; i < len(recs); run++ {
+		sc := scopes[recs[i].scope]
 		b = append(b, tagResourceLogsScopeLogs)
 		b = appendVarint(b, uint64(rs[run]))
 		b = append(b, sc.field...)
-		for ; i < len(c.recs) && scopes[c.recs[i].scope] == sc; i++ {
-			end := c.recs[i].end
+		for ; i < len(recs) && scopes[recs[i].scope] == sc; i++ {
+			end := recs[i].end
 			b = append(b, tagScopeLogsLogRecords)
 			b = appendVarint(b, uint64(end-start))
 			b = append(b, c.buf[start:end]...)

@@ -18,7 +18,7 @@ func newInstrumentation(p *Provider) (*selfobs.Processor, error) {
 		s := p.Stats()
 		return selfobs.ProcessorCounts{
 			Created:   s.Emitted,
-			Processed: s.Exported + s.DroppedExportFailed + s.DroppedRejected + s.Unknown,
+			Processed: s.Exported + s.DroppedExportFailed + s.DroppedRejected + s.DroppedTooLarge + s.Unknown,
 			QueueFull: s.DroppedQueueFull,
 			Shutdown:  s.DroppedShutdown,
 			QueueSize: int64(s.Queued),

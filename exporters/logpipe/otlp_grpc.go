@@ -13,6 +13,7 @@ import (
 	"github.com/esper-platform/obskit/exporters/otlpconf"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
@@ -104,18 +105,23 @@ func newGRPCExporter(t otlpconf.Target) (*grpcExporter, error) {
 	return e, nil
 }
 
-// Export sends the batch, retrying retryable failures within the timeout.
+// Export sends the batch, retrying retryable failures within the timeout and
+// splitting it if the receiver finds it too large.
 func (e *grpcExporter) Export(ctx context.Context, b *Batch) error {
-	return withShutdownCause(ctx, e.export(ctx, b))
-}
-
-func (e *grpcExporter) export(ctx context.Context, b *Batch) error {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	if e.md != nil {
 		ctx = metadata.NewOutgoingContext(ctx, e.md)
 	}
-	data := b.Request()
+	return withShutdownCause(ctx, exportSplitting(ctx, b, func(ctx context.Context, data []byte) error {
+		return e.send(ctx, b, data)
+	}))
+}
+
+// send sends one request. It retries the codes the specification calls
+// retryable, RESOURCE_EXHAUSTED only when the status carries RetryInfo, and
+// waits at least the RetryInfo's delay.
+func (e *grpcExporter) send(ctx context.Context, b *Batch, data []byte) error {
 	for attempt := 0; ; attempt++ {
 		var resp collogspb.ExportLogsServiceResponse
 		req := &rawRequest{data: data}
@@ -131,19 +137,48 @@ func (e *grpcExporter) export(ctx context.Context, b *Batch) error {
 			}
 			return nil
 		}
-		if !retryableCode(status.Code(err)) || ctx.Err() != nil {
+		st := status.Convert(err)
+		delay, throttled := retryDelay(st)
+		if st.Code() == codes.ResourceExhausted && !throttled && tooLargeMessage(st.Message()) {
+			return &tooLargeError{err: fmt.Errorf("logpipe: OTLP gRPC export: %w", err)}
+		}
+		if !retryable(st.Code(), throttled) || ctx.Err() != nil {
 			return fmt.Errorf("logpipe: OTLP gRPC export: %w", err)
 		}
-		if werr := backoff(ctx, attempt, 0); werr != nil {
+		if werr := backoff(ctx, attempt, delay); werr != nil {
 			return fmt.Errorf("logpipe: OTLP gRPC export: %w", errors.Join(err, werr))
 		}
 	}
 }
 
-func retryableCode(c codes.Code) bool {
+// retryDelay returns the delay of the RetryInfo in st's details, if any.
+func retryDelay(st *status.Status) (time.Duration, bool) {
+	for _, d := range st.Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok {
+			return max(ri.GetRetryDelay().AsDuration(), 0), true
+		}
+	}
+	return 0, false
+}
+
+// tooLargeMessage reports whether a RESOURCE_EXHAUSTED status message says the
+// request was over the receiver's size limit (grpc-go: "grpc: received message
+// larger than max (N vs. M)"; grpc-java: "gRPC message exceeds maximum size").
+func tooLargeMessage(msg string) bool {
+	msg = strings.ToLower(msg)
+	return strings.Contains(msg, "larger than max") || strings.Contains(msg, "exceeds maximum size") ||
+		strings.Contains(msg, "message too large")
+}
+
+// retryable reports whether a failure with code c may be retried, as the
+// OTLP specification and the stock exporter say: RESOURCE_EXHAUSTED only when
+// the receiver sent RetryInfo.
+func retryable(c codes.Code, hasRetryInfo bool) bool {
 	switch c {
-	case codes.Unavailable, codes.Aborted, codes.OutOfRange, codes.DataLoss, codes.ResourceExhausted, codes.DeadlineExceeded:
+	case codes.Unavailable, codes.Aborted, codes.OutOfRange, codes.DataLoss, codes.DeadlineExceeded:
 		return true
+	case codes.ResourceExhausted:
+		return hasRetryInfo
 	default:
 		return false
 	}

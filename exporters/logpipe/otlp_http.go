@@ -54,15 +54,16 @@ func newHTTPExporter(t otlpconf.Target) *httpExporter {
 		timeout: t.Timeout, gzip: t.Gzip}
 }
 
-// Export posts the batch, retrying 429, 502, 503 and 504 within the timeout.
+// Export posts the batch, retrying 429, 502, 503 and 504 within the timeout,
+// and splitting it if the receiver answers 413 (too large).
 func (e *httpExporter) Export(ctx context.Context, b *Batch) error {
-	return withShutdownCause(ctx, e.export(ctx, b))
-}
-
-func (e *httpExporter) export(ctx context.Context, b *Batch) error {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	body := b.Request()
+	return withShutdownCause(ctx, exportSplitting(ctx, b, e.send))
+}
+
+// send posts one request, gzipped if configured, with retries.
+func (e *httpExporter) send(ctx context.Context, body []byte) error {
 	if e.gzip {
 		g, _ := e.gzips.Get().(*gzipBuffer)
 		if g == nil {
@@ -113,6 +114,8 @@ func (e *httpExporter) post(ctx context.Context, body []byte) (retry bool, hint 
 			}
 		}
 		return false, 0, nil
+	case resp.StatusCode == http.StatusRequestEntityTooLarge:
+		return false, 0, &tooLargeError{err: fmt.Errorf("logpipe: OTLP HTTP export: %s", resp.Status)}
 	case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusBadGateway,
 		resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
 		if s, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil && s > 0 {

@@ -40,6 +40,7 @@ type Provider struct {
 	exported     atomic.Uint64
 	exportFailed atomic.Uint64 // records in failed exports
 	rejected     atomic.Uint64 // records rejected by the receiver
+	tooLarge     atomic.Uint64 // records too large for the receiver, even alone
 	drained      atomic.Uint64 // records dropped when Shutdown's deadline expired
 	unknown      atomic.Uint64 // records in exports cancelled in flight by Shutdown's deadline
 	lastErr      atomic.Pointer[string]
@@ -140,7 +141,7 @@ func (p *Provider) Logger(name string, options ...log.LoggerOption) log.Logger {
 type Stats struct {
 	Emitted  uint64 // records given to Emit
 	Exported uint64 // records the exporter delivered
-	Dropped  uint64 // records lost: the sum of the four below
+	Dropped  uint64 // records lost: the sum of the five Dropped* below
 	// Unknown counts the records whose export was cancelled in flight when
 	// Shutdown's deadline expired: the receiver may have taken them.
 	Unknown uint64
@@ -148,6 +149,7 @@ type Stats struct {
 	DroppedQueueFull    uint64 // the queue was full
 	DroppedExportFailed uint64 // the export failed
 	DroppedRejected     uint64 // the receiver rejected them (partial success)
+	DroppedTooLarge     uint64 // too large for the receiver, even alone
 	DroppedShutdown     uint64 // emitted after Shutdown or left when its deadline expired
 
 	Queued uint64 // records waiting in the queue or being exported
@@ -160,6 +162,7 @@ func (p *Provider) Stats() Stats {
 		Exported:            p.exported.Load(),
 		DroppedExportFailed: p.exportFailed.Load(),
 		DroppedRejected:     p.rejected.Load(),
+		DroppedTooLarge:     p.tooLarge.Load(),
 		Unknown:             p.unknown.Load(),
 	}
 	drained := p.drained.Load()
@@ -167,8 +170,8 @@ func (p *Provider) Stats() Stats {
 	s.DroppedQueueFull = full
 	s.DroppedShutdown = closed + drained
 	s.Emitted = accepted + full + closed
-	s.Dropped = s.DroppedQueueFull + s.DroppedExportFailed + s.DroppedRejected + s.DroppedShutdown
-	if done := s.Exported + s.DroppedExportFailed + s.DroppedRejected + s.Unknown + drained; accepted > done {
+	s.Dropped = s.DroppedQueueFull + s.DroppedExportFailed + s.DroppedRejected + s.DroppedTooLarge + s.DroppedShutdown
+	if done := s.Exported + s.DroppedExportFailed + s.DroppedRejected + s.DroppedTooLarge + s.Unknown + drained; accepted > done {
 		s.Queued = accepted - done
 	}
 	return s
@@ -204,8 +207,8 @@ func (p *Provider) flushLoop() {
 func (p *Provider) warn(force bool) {
 	s := p.Stats()
 	p.warner.Loss(s.Dropped, force, func(since uint64) string {
-		msg := fmt.Sprintf("obskit logpipe: WARNING: dropped %d log records since the last warning; since start: %d (queue full: %d, export failed: %d, rejected: %d, after shutdown: %d)",
-			since, s.Dropped, s.DroppedQueueFull, s.DroppedExportFailed, s.DroppedRejected, s.DroppedShutdown)
+		msg := fmt.Sprintf("obskit logpipe: WARNING: dropped %d log records since the last warning; since start: %d (queue full: %d, export failed: %d, rejected: %d, too large: %d, after shutdown: %d)",
+			since, s.Dropped, s.DroppedQueueFull, s.DroppedExportFailed, s.DroppedRejected, s.DroppedTooLarge, s.DroppedShutdown)
 		if s.Unknown > 0 {
 			msg += fmt.Sprintf("; fate unknown (exports cancelled in flight at shutdown): %d", s.Unknown)
 		}
@@ -237,14 +240,12 @@ func (p *Provider) work() {
 		switch {
 		case err == nil:
 			p.exported.Add(n)
+		case errors.As(err, &partial) && partial.Rejected >= 0:
+			p.countPartial(partial, n, abandoned)
+			p.setLastErr(err)
 		case abandoned:
 			// Cancelled in flight by Shutdown's deadline: not known to be lost.
 			p.unknown.Add(n)
-			p.setLastErr(err)
-		case errors.As(err, &partial) && partial.Rejected >= 0:
-			r := min(uint64(partial.Rejected), n)
-			p.rejected.Add(r)
-			p.exported.Add(n - r)
 			p.setLastErr(err)
 		default:
 			p.exportFailed.Add(n)
@@ -254,6 +255,24 @@ func (p *Provider) work() {
 		b.c = nil
 		p.queue.release(c)
 		p.notifyProgress()
+	}
+}
+
+// countPartial counts the n records of a batch that was partly delivered.
+func (p *Provider) countPartial(e *PartialSuccessError, n uint64, abandoned bool) {
+	lost := min(uint64(e.Rejected), n)
+	tooLarge := min(uint64(max(e.TooLarge, 0)), lost)
+	failed := min(uint64(max(e.Failed, 0)), lost-tooLarge)
+	p.exported.Add(n - lost)
+	p.tooLarge.Add(tooLarge)
+	p.rejected.Add(lost - tooLarge - failed)
+	if abandoned {
+		p.unknown.Add(failed)
+	} else {
+		p.exportFailed.Add(failed)
+	}
+	if lost > 0 {
+		p.signalDrop()
 	}
 }
 
@@ -272,7 +291,7 @@ func (p *Provider) notifyProgress() {
 // settled reports whether every record accepted before the call that
 // computed target has been exported or dropped.
 func (p *Provider) settledCount() uint64 {
-	return p.exported.Load() + p.exportFailed.Load() + p.rejected.Load() + p.unknown.Load() + p.drained.Load()
+	return p.exported.Load() + p.exportFailed.Load() + p.rejected.Load() + p.tooLarge.Load() + p.unknown.Load() + p.drained.Load()
 }
 
 // ForceFlush exports every record emitted before the call and waits until

@@ -27,6 +27,8 @@ const (
 	// pipeline's Shutdown expired, and was cancelled. The items are not known to be lost: the
 	// receiver may have taken them before the cancellation. Their fate is unknown.
 	ErrorShutdownDeadline = "shutdown_deadline"
+	// ErrorTooLarge: the receiver refused the item for its size, even alone in a request.
+	ErrorTooLarge = "too_large"
 )
 
 // ErrShutdownDeadline is the cause with which a pipeline cancels the exports still in flight
@@ -35,10 +37,14 @@ const (
 var ErrShutdownDeadline = errors.New("export cancelled in flight at the shutdown deadline; the receiver may have taken it (fate unknown)")
 
 // outcomes are the buckets of exported items, in the order of Exporter.counts.
-var outcomes = [...]string{"", ErrorTimeout, ErrorCanceled, ErrorRejected, string(otelconv.ErrorTypeOther), ErrorShutdownDeadline}
+var outcomes = [...]string{"", ErrorTimeout, ErrorCanceled, ErrorRejected, string(otelconv.ErrorTypeOther), ErrorShutdownDeadline, ErrorTooLarge}
 
-// unknownOutcome is the index in outcomes of the items whose fate is unknown.
-const unknownOutcome = 5
+// Indexes in outcomes.
+const (
+	rejectedOutcome = 3
+	unknownOutcome  = 5
+	tooLargeOutcome = 6
+)
 
 // Exporter counts one exporter's items by outcome. Its methods are safe for concurrent use
 // and record nothing but atomics; [Exporter.Register] reports the counts through observable
@@ -77,33 +83,70 @@ func (e *Exporter) Start(n int) time.Time {
 // End records the result of the export of n items begun with Start at start: with err nil, n
 // items exported, of which rejected were rejected by the receiver; with err wrapping
 // [ErrShutdownDeadline], n items of unknown fate; with another err, n items failed, by the
-// cause err gives (timeout, canceled or _OTHER). It records the export's
-// duration, the only synchronous measurement here: one per export call.
+// cause err gives (timeout, canceled or _OTHER). It records the export's duration, the only
+// synchronous measurement here: one per export call.
 func (e *Exporter) End(start time.Time, n, rejected int, err error) {
+	if err == nil {
+		e.EndPartial(start, n, Partial{Rejected: rejected})
+		return
+	}
+	e.EndPartial(start, n, Partial{Failed: n, Err: err})
+}
+
+// Partial is the outcome of an export call whose items fared differently: the items not
+// counted here were delivered.
+type Partial struct {
+	// Rejected items were refused by the receiver (an OTLP partial success).
+	Rejected int
+	// TooLarge items were refused by the receiver for their size, even alone.
+	TooLarge int
+	// Failed items belong to a part of the export that failed with Err: counted by the cause
+	// Err gives, as End does.
+	Failed int
+	Err    error
+}
+
+// EndPartial records the result of the export of n items begun with Start at start, as p
+// gives it (the counts are clamped to n). The call's duration is recorded with the error.type
+// of its failed part if any, else too_large or rejected if any item was.
+func (e *Exporter) EndPartial(start time.Time, n int, p Partial) {
 	e.inflight.Add(-int64(n))
-	rejected = min(max(rejected, 0), n)
+	left := n
+	take := func(k int) int {
+		k = min(max(k, 0), left)
+		left -= k
+		return k
+	}
+	failed, tooLarge, rejected := take(p.Failed), take(p.TooLarge), take(p.Rejected)
+	e.counts[0].Add(uint64(left))
+	e.counts[tooLargeOutcome].Add(uint64(tooLarge))
+	e.counts[rejectedOutcome].Add(uint64(rejected))
 	outcome := 0
 	switch {
-	case err == nil:
-		e.counts[0].Add(uint64(n - rejected))
-		e.counts[3].Add(uint64(rejected))
-		if rejected > 0 {
-			outcome = 3
-		}
-	case errors.Is(err, ErrShutdownDeadline):
-		outcome = unknownOutcome
-	case errors.Is(err, context.DeadlineExceeded):
-		outcome = 1
-	case errors.Is(err, context.Canceled):
-		outcome = 2
-	default:
-		outcome = 4
-	}
-	if err != nil {
-		e.counts[outcome].Add(uint64(n))
+	case failed > 0 || p.Err != nil:
+		outcome = errorOutcome(p.Err)
+		e.counts[outcome].Add(uint64(failed))
+	case tooLarge > 0:
+		outcome = tooLargeOutcome
+	case rejected > 0:
+		outcome = rejectedOutcome
 	}
 	if d := e.duration.Load(); d != nil {
 		d.h.Record(context.Background(), time.Since(start).Seconds(), d.opts[outcome])
+	}
+}
+
+// errorOutcome returns the index in outcomes of a failure with err.
+func errorOutcome(err error) int {
+	switch {
+	case errors.Is(err, ErrShutdownDeadline):
+		return unknownOutcome
+	case errors.Is(err, context.DeadlineExceeded):
+		return 1
+	case errors.Is(err, context.Canceled):
+		return 2
+	default:
+		return 4
 	}
 }
 

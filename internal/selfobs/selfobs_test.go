@@ -3,6 +3,7 @@ package selfobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"strings"
@@ -142,5 +143,25 @@ func TestExporterCountsByOutcome(t *testing.T) {
 	}
 	if n := len(testkit.Int64Points(testkit.Collect(t, reader), "otel.sdk.exporter.span.exported")); n != 0 {
 		t.Errorf("the first provider still reports %d points after the second Register", n)
+	}
+}
+
+func TestExporterEndPartial(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	defer func() { _ = mp.Shutdown(context.Background()) }()
+	e := NewExporter(Logs, NewComponent(otelconv.ComponentTypeOtlpGRPCLogExporter))
+	if err := e.Register(mp, "test"); err != nil {
+		t.Fatal(err)
+	}
+	e.EndPartial(e.Start(10), 10, Partial{Rejected: 2, TooLarge: 1, Failed: 3, Err: fmt.Errorf("x: %w", ErrShutdownDeadline)})
+	e.EndPartial(e.Start(4), 4, Partial{Rejected: 9}) // clamped to the items
+	got := testkit.SumInt64By(testkit.Collect(t, reader), "otel.sdk.exporter.log.exported", "error.type")
+	want := map[string]int64{"": 4, ErrorRejected: 6, ErrorTooLarge: 1, ErrorShutdownDeadline: 3}
+	if !maps.Equal(got, want) {
+		t.Errorf("exported by error.type %v, want %v", got, want)
+	}
+	if ok, failed, unknown := e.Exported(); ok != 4 || failed != 7 || unknown != 3 {
+		t.Errorf("Exported() = %d, %d, %d; want 4, 7, 3", ok, failed, unknown)
 	}
 }
