@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,7 +68,9 @@ func TestExamplesThroughStack(t *testing.T) {
 	t.Run("dashboards", func(t *testing.T) { checkDashboardQueries(t, s) })
 }
 
-// exerciseService starts the service, stores and reads back objects through it, asks for a
+// exerciseService starts the service with its SDK configuration from the OpenTelemetry
+// configuration file deploy/otelconfig/obskit.yaml (OTEL_CONFIG_FILE; the file refers to the
+// stack's OTEL_* variables), stores and reads back objects through it, asks for a
 // missing one and stores two that the fault proxy makes fail, waits until a periodic metric
 // export has reached Prometheus, then stops it with SIGTERM and expects exit status 0.
 func exerciseService(t *testing.T, s *stack, bin string) serviceRun {
@@ -75,6 +78,10 @@ func exerciseService(t *testing.T, s *stack, bin string) serviceRun {
 	addr := testserver.FreePort(t)
 	env := s.env(serviceName)
 	env["SERVICE_ADDR"] = addr
+	env["OTEL_CONFIG_FILE"] = filepath.Join(repoRoot(t), "deploy", "otelconfig", "obskit.yaml")
+	// The file is the sole source of SDK configuration: a variable it does not refer to is not
+	// read, so the service's traces still reach Jaeger.
+	env["OTEL_TRACES_EXPORTER"] = "none"
 	svc := startProgram(t, "service", bin, env)
 	base := "http://" + addr
 	testserver.WaitFor(t, func() bool {
@@ -183,8 +190,8 @@ func checkServiceTraces(t *testing.T, s *stack, run serviceRun) map[string]bool 
 		if o := summary.outcome["put "+key]; o != "failure" {
 			t.Errorf("objstore.put of %s: objstore.outcome %q, want failure", key, o)
 		}
-		if a := summary.attempts["put "+key]; a != 3 {
-			t.Errorf("objstore.put of %s: objstore.attempts %v, want 3 (OBSKIT_S3_MAX_ATTEMPTS)", key, a)
+		if a := summary.attempts["put "+key]; a != s3MaxAttempts {
+			t.Errorf("objstore.put of %s: objstore.attempts %v, want %d (OBSKIT_S3_MAX_ATTEMPTS)", key, a, s3MaxAttempts)
 		}
 	}
 	if summary.retried == 0 {

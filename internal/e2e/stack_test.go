@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/esper-platform/obskit/internal/testserver"
@@ -54,11 +55,16 @@ func (s *stack) env(service string) map[string]string {
 		"AWS_SECRET_ACCESS_KEY":       s.s3.SecretKey,
 		"OBSKIT_S3_BUCKET":            s.s3.Bucket,
 		"OBSKIT_S3_PATH_STYLE":        "true",
-		"OBSKIT_S3_MAX_ATTEMPTS":      "3",
+		"OBSKIT_S3_MAX_ATTEMPTS":      strconv.Itoa(s3MaxAttempts),
 		"OBSKIT_S3_MAX_BACKOFF":       "50ms",
 		"OBSKIT_LOG_CONSOLE":          "text",
 	}
 }
+
+// s3MaxAttempts bounds the examples' S3 attempts: with one request in slowDownEvery answered
+// SlowDown, an upload fails only if all of them are, which 6 attempts make rare enough (0.2⁶
+// per upload) for a test that uploads a few dozen objects.
+const s3MaxAttempts = 6
 
 // repoRoot returns the repository root (the test runs in internal/e2e).
 func repoRoot(t *testing.T) string {
