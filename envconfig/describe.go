@@ -142,7 +142,7 @@ func (ls *layers) describe(out []Variable, fs []field, fieldPrefix string) []Var
 			v.Source, v.Value = SourceDefault, f.def
 		}
 		if fileSets {
-			v.Key, v.File, v.Line = loc.key, ls.file.path, loc.line
+			v.Key, v.File, v.Line = loc.path(), ls.file.path, loc.line
 		}
 		if f.secret {
 			if v.Default != "" {

@@ -46,8 +46,17 @@ type fileLayer struct {
 
 // location is where the file sets a variable.
 type location struct {
-	key  string // key path as written, e.g. "training.lr"
-	line int
+	parent string // key path of the enclosing mapping, as written; "" at the top
+	key    string // the key itself
+	line   int
+}
+
+// path returns the key path as written, e.g. "training.lr".
+func (l location) path() string {
+	if l.parent == "" {
+		return l.key
+	}
+	return l.parent + "." + l.key
 }
 
 // mapField is a field of type map[string]S (S a struct) tagged envPrefix and no env: each key
@@ -167,9 +176,10 @@ func parseFileLayer(l *fileLayer, t reflect.Type, prefix string, b []byte) {
 		return // an empty file sets nothing
 	}
 	root := doc.Content[0]
-	l.values = make(map[string]string, 64)
-	l.origin = make(map[string]location, 64)
-	f := flattener{layer: l, budget: maxNodes}
+	s := newSchema(t, prefix)
+	l.values = make(map[string]string, len(s.leaves))
+	l.origin = make(map[string]location, len(s.leaves))
+	f := flattener{layer: l, budget: maxNodes, buf: make([]byte, 0, 64)}
 	root = f.resolve(root)
 	if root == nil {
 		return
@@ -182,7 +192,7 @@ func parseFileLayer(l *fileLayer, t reflect.Type, prefix string, b []byte) {
 			Expected: "want a mapping of keys at the top of the file"})
 		return
 	}
-	f.mapping(newSchema(t, prefix), root, "", prefix, "")
+	f.mapping(s, root, "", prefix, "")
 }
 
 // maxNodes bounds the nodes visited while flattening, aliases followed, so that an alias bomb
@@ -192,6 +202,7 @@ const maxNodes = 1 << 20
 type flattener struct {
 	layer  *fileLayer
 	budget int
+	buf    []byte
 }
 
 // resolve follows aliases, charging the budget; nil when it is spent.
@@ -234,40 +245,49 @@ func (f *flattener) mapping(s *schema, n *yaml.Node, keyPath, prefix, name strin
 			continue
 		}
 		key := kn.Value
-		path := key
-		if keyPath != "" {
-			path = keyPath + "." + key
-		}
-		seg := strings.ToUpper(key)
-		if strings.IndexByte(seg, '.') >= 0 {
-			seg = strings.ReplaceAll(seg, ".", "_") // s3.part: size is s3: {part: {size}}
-		}
-		cand := prefix + seg
+		loc := location{parent: keyPath, key: key, line: kn.Line}
+		// The candidate variable name: name_KEY, or prefix+KEY at the top, upper-cased, a dot
+		// in the key read as "_" (s3.part: {size} is s3: {part: {size}}). Built in a reused
+		// buffer: map lookups with string(buf) do not allocate.
 		if name != "" {
-			cand = name + "_" + seg
+			f.buf = append(append(f.buf[:0], name...), '_')
+		} else {
+			f.buf = append(f.buf[:0], prefix...)
 		}
-		if vn.Kind == yaml.ScalarNode && vn.Tag == "!!null" {
-			if _, ok := s.leaves[cand]; ok {
-				continue // key: with no value sets nothing
+		for i := 0; i < len(key); i++ {
+			c := key[i]
+			switch {
+			case c >= 'a' && c <= 'z':
+				c -= 'a' - 'A'
+			case c == '.':
+				c = '_'
 			}
+			f.buf = append(f.buf, c)
 		}
-		leaf, isLeaf := s.leaves[cand]
-		_, isSection := s.sections[cand]
-		if m, ok := s.maps[cand]; ok && vn.Kind == yaml.MappingNode {
-			f.mapSections(m, vn, path)
+		leaf, isLeaf := s.leaves[string(f.buf)]
+		if isLeaf && vn.Kind == yaml.ScalarNode && vn.Tag == "!!null" {
+			continue // key: with no value sets nothing
+		}
+		_, isSection := s.sections[string(f.buf)]
+		if m, ok := s.maps[string(f.buf)]; ok && vn.Kind == yaml.MappingNode {
+			f.mapSections(m, vn, loc.path())
 			continue
 		}
 		switch {
 		case isLeaf && (vn.Kind != yaml.MappingNode || !isSection || leaf.typ.Kind() == reflect.Map):
-			f.leaf(leaf, cand, vn, kn.Line, path)
+			name := leaf.name
+			if len(f.buf) != len(name) {
+				name += FileSuffix // a secret's _FILE twin
+			}
+			f.leaf(leaf, name, vn, loc)
 		case isSection && vn.Kind == yaml.MappingNode:
-			f.mapping(s, vn, path, prefix, cand)
+			f.mapping(s, vn, loc.path(), prefix, string(f.buf))
 		case isSection && vn.Tag == "!!null":
 			// An empty section sets nothing.
 		case isSection:
-			f.problem(vn.Line, path, ErrInvalid, "want a mapping (a section of settings)")
+			f.problem(vn.Line, loc.path(), ErrInvalid, "want a mapping (a section of settings)")
 		default:
-			f.problem(kn.Line, path, ErrUnknownKey, suggest(s, name, prefix, keyPath, key))
+			f.problem(kn.Line, loc.path(), ErrUnknownKey, suggest(s, name, prefix, keyPath, key))
 		}
 	}
 }
@@ -341,13 +361,13 @@ func sectionName(key string) string {
 }
 
 // leaf records the value node vn for variable name, checking its shape against the field.
-func (f *flattener) leaf(fd *field, name string, vn *yaml.Node, line int, path string) {
+func (f *flattener) leaf(fd *field, name string, vn *yaml.Node, loc location) {
 	l := f.layer
 	if prev, ok := l.origin[name]; ok {
-		f.problem(line, path, ErrConflict, "also set at line "+strconv.Itoa(prev.line)+" (as "+prev.key+")")
+		f.problem(loc.line, loc.path(), ErrConflict, "also set at line "+strconv.Itoa(prev.line)+" (as "+prev.path()+")")
 		return
 	}
-	isTwin := strings.HasSuffix(name, FileSuffix) && fd.secret && name != fd.name
+	isTwin := name != fd.name
 	base := fd.typ
 	for base.Kind() == reflect.Pointer {
 		base = base.Elem()
@@ -358,7 +378,7 @@ func (f *flattener) leaf(fd *field, name string, vn *yaml.Node, line int, path s
 		value = vn.Value
 	case yaml.SequenceNode:
 		if isTwin || base.Kind() != reflect.Slice {
-			f.problem(vn.Line, path, ErrInvalid, "want "+leafExpected(fd, isTwin)+", not a list")
+			f.problem(vn.Line, loc.path(), ErrInvalid, "want "+leafExpected(fd, isTwin)+", not a list")
 			return
 		}
 		sep := fd.sep
@@ -369,11 +389,11 @@ func (f *flattener) leaf(fd *field, name string, vn *yaml.Node, line int, path s
 				return
 			}
 			if item.Kind != yaml.ScalarNode {
-				f.problem(item.Line, path, ErrInvalid, "want a list of "+plural(expected(base.Elem())))
+				f.problem(item.Line, loc.path(), ErrInvalid, "want a list of "+plural(expected(base.Elem())))
 				return
 			}
 			if strings.Contains(item.Value, sep) {
-				f.problem(item.Line, path, ErrInvalid, "want list items without "+strconv.Quote(sep)+", the list's separator")
+				f.problem(item.Line, loc.path(), ErrInvalid, "want list items without "+strconv.Quote(sep)+", the list's separator")
 				return
 			}
 			items = append(items, item.Value)
@@ -381,7 +401,7 @@ func (f *flattener) leaf(fd *field, name string, vn *yaml.Node, line int, path s
 		value = strings.Join(items, sep)
 	case yaml.MappingNode:
 		if isTwin || base.Kind() != reflect.Map {
-			f.problem(vn.Line, path, ErrInvalid, "want "+leafExpected(fd, isTwin)+", not a mapping")
+			f.problem(vn.Line, loc.path(), ErrInvalid, "want "+leafExpected(fd, isTwin)+", not a mapping")
 			return
 		}
 		pairs := make([]string, 0, len(vn.Content)/2)
@@ -391,22 +411,22 @@ func (f *flattener) leaf(fd *field, name string, vn *yaml.Node, line int, path s
 				return
 			}
 			if k.Kind != yaml.ScalarNode || v.Kind != yaml.ScalarNode {
-				f.problem(k.Line, path, ErrInvalid, "want a mapping of scalar keys to scalar values")
+				f.problem(k.Line, loc.path(), ErrInvalid, "want a mapping of scalar keys to scalar values")
 				return
 			}
 			if strings.Contains(k.Value, fd.sep) || strings.Contains(k.Value, fd.kvSep) || strings.Contains(v.Value, fd.sep) {
-				f.problem(k.Line, path, ErrInvalid, "want keys and values without "+strconv.Quote(fd.sep)+" or keys without "+strconv.Quote(fd.kvSep))
+				f.problem(k.Line, loc.path(), ErrInvalid, "want keys and values without "+strconv.Quote(fd.sep)+" or keys without "+strconv.Quote(fd.kvSep))
 				return
 			}
 			pairs = append(pairs, k.Value+fd.kvSep+v.Value)
 		}
 		value = strings.Join(pairs, fd.sep)
 	default:
-		f.problem(vn.Line, path, ErrInvalid, "want "+leafExpected(fd, isTwin))
+		f.problem(vn.Line, loc.path(), ErrInvalid, "want "+leafExpected(fd, isTwin))
 		return
 	}
 	l.values[name] = value
-	l.origin[name] = location{key: path, line: line}
+	l.origin[name] = loc
 	if fd.secret {
 		if l.secrets == nil {
 			l.secrets = map[string]bool{}
@@ -530,11 +550,13 @@ func jsonSyntaxError(path string, b []byte) error {
 // mapFields lists the map-of-struct fields of struct type t, in declaration order.
 func mapFields(t reflect.Type, prefix string) []mapField {
 	var out []mapField
-	walkMaps(t, prefix, "", nil, &out)
+	walkMaps(t, t, prefix, make([]int, 0, 8), &out)
 	return out
 }
 
-func walkMaps(t reflect.Type, prefix, path string, index []int, out *[]mapField) {
+// walkMaps appends to out the map-of-struct fields of t, found at index (a stack, reused) in
+// root, whose variables root's prefix is prefix. It allocates only for what it finds.
+func walkMaps(root, t reflect.Type, prefix string, index []int, out *[]mapField) {
 	if t.Kind() != reflect.Struct {
 		return
 	}
@@ -550,18 +572,31 @@ func walkMaps(t reflect.Type, prefix, path string, index []int, out *[]mapField)
 		if key != "" {
 			continue
 		}
-		fpath := sf.Name
-		if path != "" {
-			fpath = path + "." + sf.Name
-		}
 		switch {
 		case sf.Type.Kind() == reflect.Struct && isNested(sf.Type):
-			walkMaps(sf.Type, prefix+sf.Tag.Get("envPrefix"), fpath, append(index[:len(index):len(index)], i), out)
+			walkMaps(root, sf.Type, prefix, append(index, i), out)
 		case isMapOfStruct(sf.Type) && sf.Tag.Get("envPrefix") != "":
 			idx := append(append([]int(nil), index...), i)
-			*out = append(*out, mapField{prefix: prefix + sf.Tag.Get("envPrefix"), path: fpath, index: idx, elem: sf.Type.Elem()})
+			path, envPrefix := fieldPath(root, idx)
+			*out = append(*out, mapField{prefix: prefix + envPrefix, path: path, index: idx, elem: sf.Type.Elem()})
 		}
 	}
+}
+
+// fieldPath returns the Go field path of index in struct type t, e.g. "Training.Services", and
+// the envPrefix tags along it joined ("TRAINING_SERVICES_").
+func fieldPath(t reflect.Type, index []int) (path, envPrefix string) {
+	var b strings.Builder
+	for _, i := range index {
+		sf := t.Field(i)
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(sf.Name)
+		envPrefix += sf.Tag.Get("envPrefix")
+		t = sf.Type
+	}
+	return b.String(), envPrefix
 }
 
 func isMapOfStruct(t reflect.Type) bool {

@@ -105,18 +105,9 @@ func gather(t reflect.Type, c config) *layers {
 // the environment (FOO or FOO_FILE) replaces the file's setting of it made the other way.
 func (ls *layers) merge() map[string]string {
 	fl := ls.file
-	merged := make(map[string]string, len(fl.values)+len(ls.env))
-	for k, v := range fl.values {
-		merged[k] = v
-	}
-	for k, v := range ls.env {
-		if v == "" {
-			if _, ok := merged[k]; ok {
-				continue
-			}
-		}
-		merged[k] = v
-	}
+	// The file's map is this load's own: the environment is laid over it in place, once the
+	// secrets it sets are settled.
+	merged := fl.values
 	for name := range fl.secrets {
 		twin := name + FileSuffix
 		envName, envTwin := ls.env[name] != "", ls.env[twin] != ""
@@ -127,6 +118,15 @@ func (ls *layers) merge() map[string]string {
 			delete(merged, name)
 		}
 	}
+	for k, v := range ls.env {
+		if v == "" {
+			if _, ok := merged[k]; ok {
+				continue
+			}
+		}
+		merged[k] = v
+	}
+	fl.values = nil // now holds the environment too
 	return merged
 }
 
@@ -145,7 +145,7 @@ func (ls *layers) locate(errs []error) []error {
 			continue
 		}
 		if loc, ok := ls.file.origin[ve.Var]; ok && !ls.overridden(ve.Var) {
-			ve.File, ve.Line, ve.Key = ls.file.path, loc.line, loc.key
+			ve.File, ve.Line, ve.Key = ls.file.path, loc.line, loc.path()
 		}
 	}
 	return errs

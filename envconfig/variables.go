@@ -52,9 +52,35 @@ func Names[T any](opts ...Option) []string {
 // fields lists the variables of struct type t in declaration order, which is the order in which
 // caarlos0/env visits (and reports errors for) them.
 func fields(t reflect.Type, prefix string) []field {
-	var out []field
+	out := make([]field, 0, countFields(t))
 	walk(t, prefix, "", &out)
 	return out
+}
+
+// countFields is len(fields(t, …)), counted without building them.
+func countFields(t reflect.Type) int {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return 0
+	}
+	n := 0
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		key, _, _ := strings.Cut(sf.Tag.Get("env"), ",")
+		switch {
+		case key == "-":
+		case key != "":
+			n++
+		case isNested(sf.Type):
+			n += countFields(sf.Type)
+		}
+	}
+	return n
 }
 
 func walk(t reflect.Type, prefix, path string, out *[]field) {
@@ -98,7 +124,9 @@ func walk(t reflect.Type, prefix, path string, out *[]field) {
 		if s, ok := sf.Tag.Lookup("envKeyValSeparator"); ok && s != "" {
 			f.kvSep = s
 		}
-		for _, o := range strings.Split(tagOpts, ",") {
+		for rest := tagOpts; rest != ""; {
+			var o string
+			o, rest, _ = strings.Cut(rest, ",")
 			switch o {
 			case "required":
 				f.required = true
