@@ -37,25 +37,35 @@ const slowDownEvery = 5
 // loopback port; a t.Cleanup stops it.
 func startFaultProxy(t *testing.T, target string) *faultProxy {
 	t.Helper()
+	p := &faultProxy{}
+	p.Endpoint = serveS3Proxy(t, target, p.handler, nil)
+	return p
+}
+
+// serveS3Proxy serves a reverse proxy to target ("http://host:port") on a free loopback port,
+// each request going through wrap(the proxy), and returns its base URL. The Host header is
+// passed on unchanged, so SigV4 signatures stay valid. A t.Cleanup stops it, then calls
+// closed (if not nil).
+func serveS3Proxy(t *testing.T, target string, wrap func(http.Handler) http.Handler, closed func()) string {
+	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
-		t.Fatalf("fault proxy target: %v", err)
+		t.Fatalf("proxy target: %v", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("fault proxy: %v", err)
+		t.Fatalf("proxy: %v", err)
 	}
-	p := &faultProxy{Endpoint: "http://" + ln.Addr().String()}
 	rp := httputil.NewSingleHostReverseProxy(u) // keeps the incoming Host header
 	// Idle connections to the server are closed at the end with the server itself.
 	transport := &http.Transport{DisableKeepAlives: true}
 	rp.Transport = transport
-	srv := &http.Server{Handler: p.handler(rp), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: wrap(rp), ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("fault proxy: %v", err)
+			t.Errorf("proxy: %v", err)
 		}
 	}()
 	t.Cleanup(func() {
@@ -66,8 +76,11 @@ func startFaultProxy(t *testing.T, target string) *faultProxy {
 		}
 		<-done
 		transport.CloseIdleConnections()
+		if closed != nil {
+			closed()
+		}
 	})
-	return p
+	return "http://" + ln.Addr().String()
 }
 
 func (p *faultProxy) handler(next http.Handler) http.Handler {

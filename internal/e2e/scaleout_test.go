@@ -9,7 +9,6 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -720,47 +719,22 @@ func (tr *scaleOutTraffic) stop() scaleOutRun {
 // Host header is passed on unchanged, so SigV4 signatures stay valid.
 func startScaleOutProxy(t *testing.T, target string) string {
 	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatalf("proxy target: %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("proxy: %v", err)
-	}
-	rp := httputil.NewSingleHostReverseProxy(u)
-	transport := &http.Transport{DisableKeepAlives: true}
-	rp.Transport = transport
 	var held, failed atomic.Int64
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-		switch {
-		case strings.HasPrefix(key, failKeyPrefix):
-			failed.Add(1)
-			s3Error(w, http.StatusInternalServerError, "InternalError", "injected by the scale-out test's proxy")
-			return
-		case strings.HasPrefix(key, slowKeyPrefix):
-			held.Add(1)
-			time.Sleep(slowKeyDelay)
-		}
-		rp.ServeHTTP(w, r)
-	})}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("proxy: %v", err)
-		}
-	}()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			_ = srv.Close()
-		}
-		<-done
-		transport.CloseIdleConnections()
+	return serveS3Proxy(t, target, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+			switch {
+			case strings.HasPrefix(key, failKeyPrefix):
+				failed.Add(1)
+				s3Error(w, http.StatusInternalServerError, "InternalError", "injected by the scale-out test's proxy")
+				return
+			case strings.HasPrefix(key, slowKeyPrefix):
+				held.Add(1)
+				time.Sleep(slowKeyDelay)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}, func() {
 		t.Logf("proxy: answered %d requests with 500, held %d for %v", failed.Load(), held.Load(), slowKeyDelay)
 	})
-	return "http://" + ln.Addr().String()
 }

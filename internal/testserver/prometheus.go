@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -48,37 +45,8 @@ type Sample struct {
 // goroutine.
 func StartPrometheus(t testing.TB, scrapeTarget string) *Prometheus {
 	t.Helper()
-	template, err := repoFile(DefaultPrometheusConfig)
-	if err != nil {
-		t.Fatalf("testserver: prometheus config: %v", err)
-	}
-	data, err := os.ReadFile(template)
-	if err != nil {
-		t.Fatalf("testserver: prometheus config: %v", err)
-	}
-	if n := strings.Count(string(data), prometheusTargetInConfig); n != 1 {
-		t.Fatalf("testserver: %s must hold the target %s exactly once, holds it %d times", template, prometheusTargetInConfig, n)
-	}
-	dir := t.TempDir()
-	config := filepath.Join(dir, "prometheus.yml")
-	data = []byte(strings.Replace(string(data), prometheusTargetInConfig, strconv.Quote(scrapeTarget), 1))
-	if err := os.WriteFile(config, data, 0o600); err != nil {
-		t.Fatalf("testserver: %v", err)
-	}
-	addr := FreePort(t)
-	p := &Prometheus{URL: "http://" + addr}
-	p.process = &process{
-		tool: ToolPrometheus,
-		args: []string{
-			"--config.file=" + config,
-			"--storage.tsdb.path=" + filepath.Join(dir, "data"),
-			"--web.listen-address=" + addr,
-			"--enable-feature=exemplar-storage",
-		},
-		ready: httpReady(p.URL + "/-/ready"),
-	}
-	startProcess(t, p.process)
-	return p
+	target, _ := strconv.Unquote(prometheusTargetInConfig)
+	return StartPrometheusWithTargets(t, DefaultPrometheusConfig, map[string]string{target: scrapeTarget})
 }
 
 // Query runs an instant PromQL query and returns one [Sample] per series (a
