@@ -3,6 +3,11 @@ package objstore
 import (
 	"context"
 	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // attemptKey is the context key under which [Instrument] stores the counters of one operation.
@@ -12,6 +17,7 @@ type attemptKey struct{}
 type attemptCounter struct {
 	attempts atomic.Int64
 	retries  atomic.Int64
+	opSpan   trace.Span // the operation's span, for RecordRetryEvent
 }
 
 // RecordAttempt notes that the provider sent one request attempt (one HTTP request, first try
@@ -40,4 +46,42 @@ func RecordRetry(ctx context.Context) {
 // withAttemptCounter returns ctx carrying c, for the provider call of one operation.
 func withAttemptCounter(ctx context.Context, c *attemptCounter) context.Context {
 	return context.WithValue(ctx, attemptKey{}, c)
+}
+
+// EventRetry is the name of the span event [RecordRetryEvent] adds to the operation's span.
+const EventRetry = "objstore.retry"
+
+// Attributes of the [EventRetry] event, besides error.type and http.response.status_code.
+const (
+	AttrRetryAttempt   = attribute.Key("objstore.retry.attempt")    // int: the attempt that failed, from 1
+	AttrRetryBackoffMs = attribute.Key("objstore.retry.backoff_ms") // float64: wait before the next attempt
+)
+
+// Retry describes one failed request attempt that the provider is about to retry, for
+// [RecordRetryEvent].
+type Retry struct {
+	Attempt    int           // number of the attempt that failed, from 1
+	ErrorType  string        // its error.type: an error code, or a low-cardinality class of error
+	HTTPStatus int           // the status of its response; 0 when none came
+	Backoff    time.Duration // the wait before the next attempt
+}
+
+// RecordRetryEvent adds r as an event (objstore.retry) to the span of the operation whose
+// context is ctx: the span [Instrument] started, whatever span is current on ctx (the provider's
+// own, for example). Without an instrumented caller, or when that span is not recording, it does
+// nothing. Providers may call it from any goroutine.
+func RecordRetryEvent(ctx context.Context, r Retry) {
+	c, ok := ctx.Value(attemptKey{}).(*attemptCounter)
+	if !ok || c.opSpan == nil || !c.opSpan.IsRecording() {
+		return
+	}
+	attrs := make([]attribute.KeyValue, 0, 4)
+	attrs = append(attrs, AttrRetryAttempt.Int(r.Attempt), AttrRetryBackoffMs.Float64(float64(r.Backoff)/float64(time.Millisecond)))
+	if r.ErrorType != "" {
+		attrs = append(attrs, semconv.ErrorTypeKey.String(r.ErrorType))
+	}
+	if r.HTTPStatus != 0 {
+		attrs = append(attrs, semconv.HTTPResponseStatusCode(r.HTTPStatus))
+	}
+	c.opSpan.AddEvent(EventRetry, trace.WithAttributes(attrs...))
 }

@@ -244,6 +244,7 @@ func (in *instrumented) begin(ctx context.Context, o *operation, op int, target 
 	oi := &in.ops[op]
 	o.in, o.op = in, op
 	ctx, o.span = in.tracer.Start(ctx, oi.spanName, oi.start...)
+	o.opSpan = o.span
 	o.target = target // set with the result attributes in end: one SetAttributes call
 	o.ctx = ctx
 	in.counts.started[op].Add(1)

@@ -63,7 +63,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (objstore.Bucket, erro
 		so.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenSupported
 		so.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 		so.DisableLogOutputChecksumValidationSkipped = true
-		instrumentClient(so, o)
+		instrumentClient(so, o, cfg)
 	})
 	return newBucket(client, cfg, o, func() { httpClient.GetTransport().CloseIdleConnections() }), nil
 }
@@ -71,11 +71,11 @@ func New(ctx context.Context, cfg Config, opts ...Option) (objstore.Bucket, erro
 // NewFromClient returns the bucket cfg.Bucket names with its requests sent through client, for
 // callers who build their own *s3.Client; like [New], it is decorated by objstore.Instrument
 // unless [WithInstrumentation](false) is given. Start cfg from [DefaultConfig]: NewFromClient
-// uses its Bucket, PartSize, PartConcurrency, Checksum and VerifyGet, and validates it whole;
-// the connection, credential and retry settings are the client's, used as configured.
-// NewFromClient derives from client one that also records the SDK's spans and reports attempts
-// to the instrumentation. Prefer New, whose retry and connection settings are sized for
-// concurrency.
+// uses its Bucket, PartSize, PartConcurrency, Checksum, VerifyGet and SDKSpans, and validates
+// it whole; the connection, credential and retry settings are the client's, used as
+// configured. NewFromClient derives from client one that also records the SDK's spans (when
+// on), reports attempts to the instrumentation and records retries as span events. Prefer New,
+// whose retry and connection settings are sized for concurrency.
 func NewFromClient(client *s3.Client, cfg Config, opts ...Option) (objstore.Bucket, error) {
 	if client == nil {
 		return nil, errors.New("objstore/s3: NewFromClient: nil client")
@@ -84,7 +84,7 @@ func NewFromClient(client *s3.Client, cfg Config, opts ...Option) (objstore.Buck
 		return nil, fmt.Errorf("objstore/s3: invalid configuration: %w", err)
 	}
 	o := newOptions(opts)
-	derived := s3.New(client.Options(), func(so *s3.Options) { instrumentClient(so, o) })
+	derived := s3.New(client.Options(), func(so *s3.Options) { instrumentClient(so, o, cfg) })
 	return newBucket(derived, cfg, o, nil), nil
 }
 
@@ -139,16 +139,24 @@ func transientNetworkError(err error) aws.Ternary {
 	return aws.UnknownTernary
 }
 
-// instrumentClient sets the SDK's tracer (so its spans nest under the objstore.* span) and the
-// middleware that reports each attempt to objstore.
-func instrumentClient(so *s3.Options, o options) {
-	if o.instrument && o.sdkSpans {
+// instrumentClient sets the SDK's tracer (so its spans nest under the objstore.* span) when SDK
+// spans are on, the middleware that reports each attempt to objstore, and the retryer wrapper
+// that records each retry as an event on the objstore.* span.
+func instrumentClient(so *s3.Options, o options, cfg Config) {
+	sdkSpans := cfg.SDKSpans
+	if o.sdkSpans != nil {
+		sdkSpans = *o.sdkSpans
+	}
+	if o.instrument && sdkSpans {
 		so.TracerProvider = sdkTracerProvider(o.tracerProvider)
 	} else {
 		so.TracerProvider = &tracing.NopTracerProvider{}
 	}
 	if o.instrument {
 		so.APIOptions = append(so.APIOptions, addAttemptMiddleware)
+		if so.Retryer != nil {
+			so.Retryer = &retryEvents{Retryer: so.Retryer}
+		}
 	}
 }
 

@@ -44,6 +44,8 @@ type Config struct {
 
 	Checksum  string `env:"OBSKIT_S3_CHECKSUM" envDefault:"CRC32C" desc:"checksum sent with every upload and verified by the server: CRC32, CRC32C, SHA1 or SHA256"`
 	VerifyGet bool   `env:"OBSKIT_S3_VERIFY_GET" envDefault:"true" desc:"verify the stored checksum of whole objects read with Get"`
+
+	SDKSpans bool `env:"OBSKIT_S3_SDK_SPANS" envDefault:"false" desc:"record the AWS SDK's own spans (one per S3 call and one per attempt) beneath each objstore span; retries are events on the objstore span either way"`
 }
 
 // defaults is Config as loaded from an environment that sets only the bucket: every envDefault

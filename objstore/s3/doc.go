@@ -22,8 +22,10 @@
 // Objects smaller than the part size (OBSKIT_S3_PART_SIZE) go in one PutObject; larger ones, and
 // those of unknown length, stream through the SDK's transfer manager in parts, at most
 // OBSKIT_S3_PART_CONCURRENCY at a time, so that memory stays near part size × (part
-// concurrency + 1) whatever the size. A failed multipart upload is aborted, on a fresh context if
-// the caller's was cancelled; when a CreateMultipartUpload response was lost and the call
+// concurrency + 1) whatever the size. A failed multipart upload is aborted once, by obskit on a
+// context derived from the operation's (not cancelled with it), so that the abort's requests are
+// traced and counted with the operation; the transfer manager's own abort (on a context of its
+// own) is not sent, and nothing is written to the process's standard logger; when a CreateMultipartUpload response was lost and the call
 // retried, the uploads it created unseen are found (ListMultipartUploads) and aborted too. Every
 // request carries a checksum of its content (OBSKIT_S3_CHECKSUM) that the server verifies before
 // storing, and a declared size that does not match the reader fails with [objstore.ErrIntegrity]
@@ -69,15 +71,17 @@
 //	OBSKIT_S3_RESPONSE_HEADER_TIMEOUT wait for response headers, default 60s
 //	OBSKIT_S3_CHECKSUM                CRC32, CRC32C (default), SHA1 or SHA256
 //	OBSKIT_S3_VERIFY_GET              verify checksums on Get, default true
+//	OBSKIT_S3_SDK_SPANS               record the SDK's own spans, default false
 //
 // The secrets also read from files (AWS_SECRET_ACCESS_KEY_FILE=/run/secrets/…) and print as
 // [REDACTED]. [Config.Validate] (called by Load, New and NewFromClient) reports every bad field
 // as an *envconfig.VarError naming its variable, never its value. [NewFromClient] uses the
-// bucket, part, checksum and verification fields; the caller's client keeps its own connection,
-// credential and retry settings.
+// bucket, part, checksum, verification and SDK-span fields; the caller's client keeps its own
+// connection, credential and retry settings.
 //
 // Options carry only what Config cannot: [WithTracerProvider] and [WithMeterProvider] (default,
-// and for nil: the OTel globals), [WithInstrumentation] and [WithSDKSpans] (default on),
+// and for nil: the OTel globals), [WithInstrumentation] (default on), [WithSDKSpans] (default:
+// Config.SDKSpans; given, it wins over it),
 // [WithStats] (default none). A nil option is skipped.
 //
 // # Emitted telemetry
@@ -89,9 +93,13 @@
 // objstore.operations, objstore.operation.duration, objstore.bytes, objstore.inflight and
 // objstore.retries; see the objstore package documentation for the full list. This package feeds
 // objstore.attempts and objstore.retries: each HTTP attempt the SDK makes is reported, retries
-// included, and for a multipart upload the attempts of every part add up.
+// included, and for a multipart upload the attempts of every part add up. Each retry is also an
+// event on the objstore span (objstore.retry, with objstore.retry.attempt, the number of the
+// attempt that failed, its error.type and http.response.status_code, and
+// objstore.retry.backoff_ms, the wait the retryer chose); an attempt that succeeds adds nothing.
 //
-// Beneath each objstore span, the SDK's own spans (its native tracing, smithy-go's tracing
+// With SDK spans on (OBSKIT_S3_SDK_SPANS=true or [WithSDKSpans](true); off by default), beneath
+// each objstore span the SDK's own spans (its native tracing, smithy-go's tracing
 // interface) are recorded with the same tracer provider: one per S3 call ("S3.PutObject",
 // "S3.UploadPart", …, kind client, with rpc.system, rpc.service and rpc.method) and one per
 // attempt ("Attempt", with operation.attempt and aws.request_id). The SDK's spans for its
@@ -99,8 +107,8 @@
 // obskit's own: it records what smithy-go's smithyoteltracing records (names, kinds,
 // attributes, statuses, nesting; TestSDKSpansAsSmithyAdapter compares the two), with one
 // SetAttributes call for the properties a span starts with instead of one per property, and
-// nothing at all for a span that is not sampled. [WithSDKSpans](false) drops the SDK's spans
-// and keeps the objstore ones. The SDK's own metrics are not recorded. The providers default
+// nothing at all for a span that is not sampled. Every SDK span of an operation is a descendant of
+// its objstore span, a failed multipart upload's abort included. The SDK's own metrics are not recorded. The providers default
 // to the OTel globals; this package never sets them. What the instrumentation costs per Put is
 // measured by BenchmarkPutOverhead here and BenchmarkPeerOverhead in bench/s3bench; the figures
 // are in bench/README.md.

@@ -19,7 +19,7 @@ type options struct {
 	tracerProvider trace.TracerProvider
 	meterProvider  metric.MeterProvider
 	instrument     bool
-	sdkSpans       bool
+	sdkSpans       *bool // nil: Config.SDKSpans
 	stats          *objstore.Stats
 }
 
@@ -28,7 +28,7 @@ type optionFunc func(options) options
 func (f optionFunc) apply(o options) options { return f(o) }
 
 func newOptions(opts []Option) options {
-	o := options{instrument: true, sdkSpans: true}
+	o := options{instrument: true}
 	for _, opt := range opts {
 		if opt != nil {
 			o = opt.apply(o)
@@ -66,10 +66,11 @@ func WithInstrumentation(enabled bool) Option {
 
 // WithSDKSpans turns on or off the SDK's own spans, nested under the objstore.* span: one per S3
 // call (e.g. "S3.PutObject", with rpc.* attributes) and one per attempt ("Attempt", with
-// operation.attempt). Off keeps the objstore.* spans and metrics and saves two spans per call
-// (more with retries and multipart uploads). Default: on. No environment variable.
+// operation.attempt). Off, the objstore.* spans and metrics stay, and each retry is an event on
+// the objstore.* span either way. Default: Config.SDKSpans (OBSKIT_S3_SDK_SPANS, default off);
+// the option, when given, wins over it.
 func WithSDKSpans(enabled bool) Option {
-	return optionFunc(func(o options) options { o.sdkSpans = enabled; return o })
+	return optionFunc(func(o options) options { o.sdkSpans = &enabled; return o })
 }
 
 // WithStats makes the bucket record every operation into s as well, for [objstore.Stats.Snapshot].

@@ -78,13 +78,16 @@ func (b *Bucket) putStream(ctx context.Context, key string, r io.Reader, size in
 	if watch != nil && watch.maybeOrphans.Load() {
 		b.abortOrphans(ctx, key, began)
 	}
+	if err == nil && watch != nil && watch.completeErr != nil {
+		err = watch.completeErr // see multipart.go
+	}
 	if err == nil {
 		return nil
 	}
 	var mpu transfermanager.MultipartUploadError
 	if errors.As(err, &mpu) && mpu.UploadID() != "" {
-		// The transfer manager aborts on failure, but its abort can fail too (the server may be
-		// restarting). Try once more on a fresh context; aborting twice is harmless.
+		// The transfer manager's own abort is not sent (multipart.go): abort here, once, under
+		// the operation's context (not cancelled, so that it happens after a cancellation too).
 		b.abort(ctx, key, mpu.UploadID())
 	}
 	return opError(objstore.OpPut, key, err)
@@ -103,6 +106,7 @@ func (b *Bucket) abort(ctx context.Context, key, uploadID string) {
 type createWatcher struct {
 	transfermanager.S3APIClient
 	maybeOrphans atomic.Bool
+	completeErr  *completeError
 }
 
 func (w *createWatcher) CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput, opts ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error) {

@@ -71,7 +71,7 @@ func TestSDKSpansAsSmithyAdapter(t *testing.T) {
 	ours := tracetest.NewInMemoryExporter()
 	ourTP := sdktrace.NewTracerProvider(sdktrace.WithSyncer(ours))
 	defer ourTP.Shutdown(ctx)
-	b, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bkt"), s3.WithTracerProvider(ourTP))
+	b, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bkt"), s3.WithTracerProvider(ourTP), s3.WithSDKSpans(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestSDKSpansNotRecording(t *testing.T) {
 		"never sample": s3.WithTracerProvider(never),
 		"noop":         s3.WithTracerProvider(tracenoop.NewTracerProvider()),
 	} {
-		b, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bkt"), opt)
+		b, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bkt"), opt, s3.WithSDKSpans(true))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestSDKSpansRequestID(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
 	defer tp.Shutdown(ctx)
-	b, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bkt"), s3.WithTracerProvider(tp))
+	b, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bkt"), s3.WithTracerProvider(tp), s3.WithSDKSpans(true))
 	if err != nil {
 		t.Fatal(err)
 	}

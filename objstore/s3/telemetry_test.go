@@ -87,7 +87,7 @@ func TestTelemetry(t *testing.T) {
 	}
 	defer proxy.Close()
 	rec := newRecorder(t)
-	b := openVersity(t, srv, proxy.URL(), rec.options()...)
+	b := openVersity(t, srv, proxy.URL(), append(rec.options(), s3.WithSDKSpans(true))...)
 	ctx := context.Background()
 	data := []byte("hello, telemetry")
 
