@@ -48,6 +48,8 @@ const (
 	OpExists     Op = "exists"
 	OpList       Op = "list"
 	OpDelete     Op = "delete"
+	OpCopy       Op = "copy"
+	OpDeleteMany Op = "delete_many"
 )
 
 // More sentinel errors, added after the first set; the same rules apply.
@@ -68,3 +70,46 @@ func IsIntegrity(err error) bool { return errors.Is(err, ErrIntegrity) }
 
 // IsClosed reports whether err means that the bucket was closed.
 func IsClosed(err error) bool { return errors.Is(err, ErrClosed) }
+
+// Sentinel errors of conditional writes and options; the same rules apply.
+var (
+	// ErrPreconditionFailed: a conditional write ([WithIfNotExists], [WithIfMatch]) found the
+	// key in another state than asked (S3's 412 Precondition Failed, or 409 when a concurrent
+	// conditional write won), and stored nothing.
+	ErrPreconditionFailed = errors.New("precondition failed")
+	// ErrInvalidArgument: an option of the call cannot be honoured (e.g. metadata that cannot be
+	// an HTTP header, two conditions at once); nothing was sent.
+	ErrInvalidArgument = errors.New("invalid argument")
+)
+
+// IsPreconditionFailed reports whether err means that a conditional write found the key in
+// another state than asked (an object already there, or another ETag) and stored nothing.
+func IsPreconditionFailed(err error) bool { return errors.Is(err, ErrPreconditionFailed) }
+
+// DeleteManyError is returned by [Bucket.DeleteMany] when some keys were not deleted: one
+// [*OpError] per such key, in the order of the keys given. Every key not named was deleted (or
+// was already missing).
+type DeleteManyError struct {
+	// Errors holds one *OpError (operation delete_many, its key, the cause) per failed key.
+	Errors []error
+}
+
+// Error returns e.g. `objstore delete_many: 2 keys not deleted; first: …`.
+func (e *DeleteManyError) Error() string {
+	return fmt.Sprintf("objstore delete_many: %d keys not deleted; first: %v", len(e.Errors), e.Errors[0])
+}
+
+// Unwrap returns the errors of the failed keys, so errors.Is and errors.As see them.
+func (e *DeleteManyError) Unwrap() []error { return e.Errors }
+
+// Failed returns the keys that were not deleted, in order.
+func (e *DeleteManyError) Failed() []string {
+	keys := make([]string, 0, len(e.Errors))
+	for _, err := range e.Errors {
+		var oe *OpError
+		if errors.As(err, &oe) {
+			keys = append(keys, oe.Key)
+		}
+	}
+	return keys
+}

@@ -49,7 +49,7 @@ const (
 var durationBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300}
 
 // ops lists the operations in index order (the op* constants); opIndex is its inverse.
-var ops = [...]Op{OpPut, OpGet, OpGetRange, OpAttributes, OpExists, OpList, OpDelete}
+var ops = [...]Op{OpPut, OpGet, OpGetRange, OpAttributes, OpExists, OpList, OpDelete, OpCopy, OpDeleteMany}
 
 const (
 	opPut = iota
@@ -59,9 +59,11 @@ const (
 	opExists
 	opList
 	opDelete
+	opCopy
+	opDeleteMany
 )
 
-var outcomes = [...]Outcome{OutcomeSuccess, OutcomeNotFound, OutcomeCanceled, OutcomeFailure}
+var outcomes = [...]Outcome{OutcomeSuccess, OutcomeNotFound, OutcomeCanceled, OutcomeFailure, OutcomePreconditionFailed}
 
 func outcomeIndex(o Outcome) int {
 	switch o {
@@ -71,6 +73,8 @@ func outcomeIndex(o Outcome) int {
 		return 1
 	case OutcomeCanceled:
 		return 2
+	case OutcomePreconditionFailed:
+		return 4
 	default:
 		return 3
 	}
@@ -98,6 +102,7 @@ func Instrument(b Bucket, opts ...InstrumentOption) Bucket {
 		next:   b,
 		tracer: c.tracerProvider.Tracer(ScopeName),
 		stats:  c.stats,
+		bucket: c.bucketName,
 	}
 	var common []attribute.KeyValue
 	if c.bucketName != "" {
@@ -132,6 +137,7 @@ type instrumented struct {
 	next   Bucket
 	tracer trace.Tracer
 	stats  *Stats
+	bucket string // for aws.s3.copy_source
 
 	duration metric.Float64Histogram
 	counts   *counts // read by the callback of the other metrics
@@ -304,16 +310,16 @@ func keyAttr(key string) attribute.KeyValue { return semconv.AWSS3KeyKey.String(
 
 // Put implements Bucket. The bytes recorded are size once the object is stored; when size is
 // unknown (-1) the reader is wrapped to count them, so the provider sees only an io.Reader.
-func (in *instrumented) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+func (in *instrumented) Put(ctx context.Context, key string, r io.Reader, size int64, opts ...PutOption) error {
 	o := &operation{}
 	ctx = in.begin(ctx, o, opPut, keyAttr(key))
 	if size >= 0 {
-		err := in.next.Put(ctx, key, r, size)
+		err := in.next.Put(ctx, key, r, size, opts...)
 		o.end(err, sizeIfOK(err, size))
 		return err
 	}
 	cr := &countingReader{r: r}
-	err := in.next.Put(ctx, key, cr, size)
+	err := in.next.Put(ctx, key, cr, size, opts...)
 	o.end(err, sizeIfOK(err, cr.n))
 	return err
 }
@@ -415,8 +421,9 @@ func (in *instrumented) Exists(ctx context.Context, key string) (bool, error) {
 	return ok, err
 }
 
-// List implements Bucket. The span starts when iteration starts and ends when it stops.
-func (in *instrumented) List(ctx context.Context, prefix string) iter.Seq2[ObjectInfo, error] {
+// List implements Bucket. The span starts when iteration starts and ends when it stops; its
+// objstore.objects counts the entries yielded, directories included.
+func (in *instrumented) List(ctx context.Context, prefix string, opts ...ListOption) iter.Seq2[ObjectInfo, error] {
 	return func(yield func(ObjectInfo, error) bool) {
 		o := &operation{}
 		lctx := in.begin(ctx, o, opList, AttrPrefix.String(prefix))
@@ -425,7 +432,7 @@ func (in *instrumented) List(ctx context.Context, prefix string) iter.Seq2[Objec
 			err error
 		)
 		defer func() { o.end(err, 0, AttrObjects.Int64(n)) }()
-		for info, e := range in.next.List(lctx, prefix) {
+		for info, e := range in.next.List(lctx, prefix, opts...) {
 			if e != nil {
 				err = e
 				yield(info, e)
@@ -444,6 +451,30 @@ func (in *instrumented) Delete(ctx context.Context, key string) error {
 	o := &operation{}
 	ctx = in.begin(ctx, o, opDelete, keyAttr(key))
 	err := in.next.Delete(ctx, key)
+	o.end(err, 0)
+	return err
+}
+
+// Copy implements Bucket. The span's aws.s3.key is dst, its aws.s3.copy_source src (as
+// bucket/key when the bucket name is known).
+func (in *instrumented) Copy(ctx context.Context, dst, src string, opts ...PutOption) error {
+	o := &operation{}
+	ctx = in.begin(ctx, o, opCopy, keyAttr(dst))
+	source := src
+	if in.bucket != "" {
+		source = in.bucket + "/" + src
+	}
+	err := in.next.Copy(ctx, dst, src, opts...)
+	o.end(err, 0, semconv.AWSS3CopySource(source))
+	return err
+}
+
+// DeleteMany implements Bucket. The span has objstore.objects, the number of keys given, and no
+// key.
+func (in *instrumented) DeleteMany(ctx context.Context, keys []string) error {
+	o := &operation{}
+	ctx = in.begin(ctx, o, opDeleteMany, AttrObjects.Int(len(keys)))
+	err := in.next.DeleteMany(ctx, keys)
 	o.end(err, 0)
 	return err
 }

@@ -308,13 +308,13 @@ type attemptingBucket struct {
 	tracer trace.Tracer
 }
 
-func (a attemptingBucket) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+func (a attemptingBucket) Put(ctx context.Context, key string, r io.Reader, size int64, opts ...objstore.PutOption) error {
 	ctx, span := a.tracer.Start(ctx, "S3.PutObject")
 	defer span.End()
 	objstore.RecordAttempt(ctx)
 	objstore.RecordAttempt(ctx)
 	objstore.RecordRetry(ctx)
-	return a.Bucket.Put(ctx, key, r, size)
+	return a.Bucket.Put(ctx, key, r, size, opts...)
 }
 
 func TestInstrumentNestsProviderSpansAndCountsAttempts(t *testing.T) {

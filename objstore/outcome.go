@@ -11,8 +11,9 @@ import (
 // objstore.outcome) and [Stats]. The values are a closed set.
 type Outcome string
 
-// The outcomes of an operation. Only OutcomeFailure is a failure: a cancelled operation and a
-// missing object asked for by Get, GetRange or Attributes are expected results (as in thanos
+// The outcomes of an operation. Only OutcomeFailure is a failure: a cancelled operation, a
+// missing object asked for by Get, GetRange or Attributes, and a conditional write whose
+// condition does not hold are expected results (as in thanos
 // objstore), recorded but not counted against the success rate and not marked as span errors.
 const (
 	// OutcomeSuccess: the operation did what was asked (Exists answering false included).
@@ -24,6 +25,10 @@ const (
 	OutcomeCanceled Outcome = "canceled"
 	// OutcomeFailure: any other error.
 	OutcomeFailure Outcome = "failure"
+	// OutcomePreconditionFailed: a conditional Put or Copy found the key in another state than
+	// asked ([ErrPreconditionFailed]): the answer a conditional write exists to get, not a
+	// failure of the store.
+	OutcomePreconditionFailed Outcome = "precondition_failed"
 )
 
 // Classify returns the outcome of op ending with err (nil: success).
@@ -35,6 +40,8 @@ func Classify(op Op, err error) Outcome {
 		return OutcomeCanceled
 	case errors.Is(err, ErrNotFound) && (op == OpGet || op == OpGetRange || op == OpAttributes):
 		return OutcomeNotFound
+	case errors.Is(err, ErrPreconditionFailed) && (op == OpPut || op == OpCopy):
+		return OutcomePreconditionFailed
 	default:
 		return OutcomeFailure
 	}
@@ -42,7 +49,7 @@ func Classify(op Op, err error) Outcome {
 
 // ErrorType returns a short, low-cardinality name for err, used as the error.type attribute:
 // the sentinel it wraps ("not_found", "invalid_key", "invalid_range", "integrity", "closed",
-// "unknown_scheme"), "deadline_exceeded", else the code of a service error (any error in the
+// "unknown_scheme", "precondition_failed", "invalid_argument"), "deadline_exceeded", else the code of a service error (any error in the
 // chain with an ErrorCode() string method, e.g. "SlowDown" from S3), else what
 // semconv.ErrorType gives (an ErrorType() string method, or the Go type name).
 func ErrorType(err error) string {
@@ -61,6 +68,10 @@ func ErrorType(err error) string {
 		return "closed"
 	case errors.Is(err, ErrUnknownScheme):
 		return "unknown_scheme"
+	case errors.Is(err, ErrPreconditionFailed):
+		return "precondition_failed"
+	case errors.Is(err, ErrInvalidArgument):
+		return "invalid_argument"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "deadline_exceeded"
 	case errors.Is(err, context.Canceled):

@@ -23,7 +23,7 @@ type gatedBucket struct {
 	release               chan struct{}
 }
 
-func (g *gatedBucket) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+func (g *gatedBucket) Put(ctx context.Context, key string, r io.Reader, size int64, _ ...objstore.PutOption) error {
 	n := g.inflight.Add(1)
 	defer g.inflight.Add(-1)
 	for {

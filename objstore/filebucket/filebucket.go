@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -30,10 +31,13 @@ const maxSegment = 255
 // Bucket is an [objstore.Bucket] storing each object as a file under a root directory: key
 // "a/b.txt" is the file <root>/a/b.txt. Create it with [New].
 type Bucket struct {
-	root   string
-	tmp    string
-	sync   bool
-	closed atomic.Bool
+	root     string
+	tmp      string
+	meta     string
+	sync     bool
+	closed   atomic.Bool
+	metaUsed atomic.Bool // the metadata directory may hold sidecars
+	condMu   sync.Mutex  // serializes the check and the rename of WithIfMatch writes
 }
 
 // New returns a bucket rooted at dir, which must exist (see [WithCreateDir]).
@@ -64,7 +68,13 @@ func New(dir string, opts ...Option) (*Bucket, error) {
 	if err := os.Mkdir(tmp, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("filebucket: %w", err)
 	}
-	return &Bucket{root: root, tmp: tmp, sync: !c.noSync}, nil
+	b := &Bucket{root: root, tmp: tmp, meta: filepath.Join(root, MetaDirName), sync: !c.noSync}
+	if d, err := os.Open(b.meta); err == nil {
+		names, _ := d.Readdirnames(1)
+		b.metaUsed.Store(len(names) > 0)
+		_ = d.Close()
+	}
+	return b, nil
 }
 
 // Register registers the scheme "file" in reg: file:///abs/dir opens New("/abs/dir"), with the
@@ -130,8 +140,8 @@ func fileKeyProblem(key string) string {
 			return "empty path segment (a trailing or doubled '/')"
 		case len(seg) > maxSegment:
 			return "path segment longer than 255 bytes"
-		case first && seg == TempDirName:
-			return "reserved for temporary files"
+		case first && (seg == TempDirName || seg == MetaDirName):
+			return "reserved for the bucket's own files"
 		}
 		first = false
 	}
@@ -140,55 +150,153 @@ func fileKeyProblem(key string) string {
 
 // Put implements [objstore.Bucket]. The content goes to a temporary file that is renamed over
 // the object's file once complete (and, by default, synced), so readers see the old object or
-// the new one whole, never a part.
-func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64) (err error) {
+// the new one whole, never a part. Content headers and metadata go to a sidecar file keyed by
+// the temporary file's inode, written before the rename, so they appear with the object. A
+// create-only write links the file into place (failing if the name exists), atomically also
+// against other processes; a compare-and-swap checks the ETag and renames under a lock of this
+// Bucket, so it is atomic among the writers of this process.
+func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64, opts ...objstore.PutOption) error {
 	path, err := b.path(ctx, objstore.OpPut, key)
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(b.tmp, "put-*")
+	po, err := objstore.NewPutOptions(opts)
 	if err != nil {
 		return opErr(objstore.OpPut, key, err)
 	}
+	return b.put(ctx, objstore.OpPut, key, path, r, size, &po)
+}
+
+func (b *Bucket) put(ctx context.Context, op objstore.Op, key, path string, r io.Reader, size int64, po *objstore.PutOptions) (err error) {
+	f, err := os.CreateTemp(b.tmp, "put-*")
+	if err != nil {
+		return opErr(op, key, err)
+	}
 	tmpName := f.Name()
+	var fi fs.FileInfo
 	defer func() {
 		if err != nil {
 			_ = f.Close()
 			_ = os.Remove(tmpName)
+			if fi != nil {
+				b.removeSidecar(fi)
+			}
 		}
 	}()
 	if _, err := content.Copy(ctx, f, r, size); err != nil {
-		return opErr(objstore.OpPut, key, err)
+		return opErr(op, key, err)
 	}
 	if b.sync {
 		if err := f.Sync(); err != nil {
-			return opErr(objstore.OpPut, key, err)
+			return opErr(op, key, err)
 		}
 	}
+	if fi, err = f.Stat(); err != nil {
+		return opErr(op, key, err)
+	}
 	if err := f.Close(); err != nil {
-		return opErr(objstore.OpPut, key, err)
+		return opErr(op, key, err)
+	}
+	var sc *sidecar
+	if po.HasHeaders() {
+		s := sidecarOf(po)
+		sc = &s
+	}
+	if err := b.writeSidecar(fi, sc); err != nil {
+		return opErr(op, key, fmt.Errorf("storing the metadata: %w", err))
 	}
 	if err := ctx.Err(); err != nil {
-		return opErr(objstore.OpPut, key, err)
+		return opErr(op, key, err)
+	}
+	if po.IfMatch != "" {
+		b.condMu.Lock()
+		defer b.condMu.Unlock()
+		old, err := os.Stat(path)
+		if notFound(err) || err == nil && (!old.Mode().IsRegular() || etag(old) != po.IfMatch) {
+			return opErr(op, key, fmt.Errorf("%w: the ETag does not match", objstore.ErrPreconditionFailed))
+		}
+	}
+	var old fs.FileInfo
+	if b.metaUsed.Load() && !po.IfNotExists {
+		old, _ = os.Lstat(path)
 	}
 	// A concurrent Delete may remove a parent directory it found empty between MkdirAll and
 	// Rename: try again a few times.
 	for attempt := 0; ; attempt++ {
 		if err = os.MkdirAll(filepath.Dir(path), 0o750); err == nil {
-			if err = os.Rename(tmpName, path); err == nil {
-				return nil
+			if po.IfNotExists {
+				err = os.Link(tmpName, path)
+			} else {
+				err = os.Rename(tmpName, path)
+			}
+			if err == nil {
+				break
 			}
 		}
 		if !errors.Is(err, fs.ErrNotExist) || attempt == 5 {
 			break
 		}
 	}
+	if err == nil {
+		if po.IfNotExists {
+			_ = os.Remove(tmpName)
+		}
+		if old != nil && old.Mode().IsRegular() {
+			b.removeSidecar(old)
+		}
+		return nil
+	}
+	if po.IfNotExists && errors.Is(err, fs.ErrExist) {
+		if st, serr := os.Lstat(path); serr == nil && st.Mode().IsRegular() {
+			return opErr(op, key, fmt.Errorf("%w: an object exists", objstore.ErrPreconditionFailed))
+		}
+	}
 	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.EEXIST) {
-		return opErr(objstore.OpPut, key, fmt.Errorf(
+		return opErr(op, key, fmt.Errorf(
 			"%w: the key and another object's key would need the same path as file and directory (file bucket)",
 			objstore.ErrInvalidKey))
 	}
-	return opErr(objstore.OpPut, key, err)
+	return opErr(op, key, err)
+}
+
+// etag is the ETag of the object file fi: its modification time and size, which change whenever
+// the object is rewritten.
+func etag(fi fs.FileInfo) string {
+	return fmt.Sprintf("%x-%x", fi.ModTime().UnixNano(), fi.Size())
+}
+
+// Copy implements [objstore.Bucket]: the source file is copied through a temporary file, as Put
+// stores content, with its content headers and metadata unless opts replace them.
+func (b *Bucket) Copy(ctx context.Context, dst, src string, opts ...objstore.PutOption) error {
+	path, err := b.path(ctx, objstore.OpCopy, dst)
+	if err != nil {
+		return err
+	}
+	po, err := objstore.NewPutOptions(opts)
+	if err != nil {
+		return opErr(objstore.OpCopy, dst, err)
+	}
+	f, fi, err := b.open(ctx, objstore.OpCopy, src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if !po.HasHeaders() {
+		sc, err := b.readSidecar(fi)
+		if err != nil {
+			return opErr(objstore.OpCopy, src, fmt.Errorf("reading the metadata: %w", err))
+		}
+		if sc != nil {
+			po.ContentType, po.ContentEncoding, po.CacheControl, po.ContentDisposition, po.Metadata =
+				sc.ContentType, sc.ContentEncoding, sc.CacheControl, sc.ContentDisposition, sc.Metadata
+		}
+	}
+	return b.put(ctx, objstore.OpCopy, dst, path, f, fi.Size(), &po)
+}
+
+// DeleteMany implements [objstore.Bucket], deleting the keys one by one.
+func (b *Bucket) DeleteMany(ctx context.Context, keys []string) error {
+	return objstore.DeleteEach(ctx, keys, b.Delete)
 }
 
 // notFound maps the errors of opening or stat-ing a missing object's path to ErrNotFound.
@@ -267,16 +375,28 @@ func (b *Bucket) stat(ctx context.Context, op objstore.Op, key string) (fs.FileI
 
 // Attributes implements [objstore.Bucket]. The ETag is derived from the file's modification
 // time and size (it changes whenever the object is rewritten); there is no stored checksum.
+// Content headers and metadata come from the object's sidecar.
 func (b *Bucket) Attributes(ctx context.Context, key string) (objstore.Attributes, error) {
-	fi, err := b.stat(ctx, objstore.OpAttributes, key)
-	if err != nil {
-		return objstore.Attributes{}, err
+	for attempt := 0; ; attempt++ {
+		fi, err := b.stat(ctx, objstore.OpAttributes, key)
+		if err != nil {
+			return objstore.Attributes{}, err
+		}
+		a := objstore.Attributes{Size: fi.Size(), ModTime: fi.ModTime(), ETag: etag(fi)}
+		sc, err := b.readSidecar(fi)
+		if err != nil {
+			return objstore.Attributes{}, opErr(objstore.OpAttributes, key, fmt.Errorf("reading the metadata: %w", err))
+		}
+		if sc != nil {
+			sc.apply(&a)
+			return a, nil
+		}
+		// No sidecar: the object has none, or it was replaced meanwhile and its sidecar removed.
+		again, err := b.stat(ctx, objstore.OpAttributes, key)
+		if err != nil || attempt == 3 || os.SameFile(fi, again) {
+			return a, nil
+		}
 	}
-	return objstore.Attributes{
-		Size:    fi.Size(),
-		ModTime: fi.ModTime(),
-		ETag:    fmt.Sprintf(`"%x-%x"`, fi.ModTime().UnixNano(), fi.Size()),
-	}, nil
 }
 
 // Exists implements [objstore.Bucket].
@@ -291,7 +411,12 @@ func (b *Bucket) Exists(ctx context.Context, key string) (bool, error) {
 // List implements [objstore.Bucket]. It walks only the directories that can hold keys with
 // prefix, visiting entries in key order (a directory "a" sorts as "a/"), so keys come out in
 // lexical order without being collected first.
-func (b *Bucket) List(ctx context.Context, prefix string) iter.Seq2[objstore.ObjectInfo, error] {
+func (b *Bucket) List(ctx context.Context, prefix string, opts ...objstore.ListOption) iter.Seq2[objstore.ObjectInfo, error] {
+	lo := objstore.NewListOptions(opts)
+	return objstore.GroupByDelimiter(b.list(ctx, prefix), prefix, lo.Delimiter)
+}
+
+func (b *Bucket) list(ctx context.Context, prefix string) iter.Seq2[objstore.ObjectInfo, error] {
 	return func(yield func(objstore.ObjectInfo, error) bool) {
 		if err := ctx.Err(); err != nil {
 			yield(objstore.ObjectInfo{}, opErr(objstore.OpList, prefix, err))
@@ -341,7 +466,7 @@ func (w *walker) dir(rel string) bool {
 	sorted := make([]dirEntry, 0, len(entries))
 	for _, e := range entries {
 		name := e.Name()
-		if rel == "" && name == TempDirName {
+		if rel == "" && (name == TempDirName || name == MetaDirName) {
 			continue
 		}
 		key := rel + name
@@ -395,6 +520,7 @@ func (b *Bucket) Delete(ctx context.Context, key string) error {
 	if err := os.Remove(path); err != nil && !notFound(err) {
 		return opErr(objstore.OpDelete, key, err)
 	}
+	b.removeSidecar(fi)
 	for dir := filepath.Dir(path); dir != b.root && strings.HasPrefix(dir, b.root); dir = filepath.Dir(dir) {
 		if os.Remove(dir) != nil { // not empty (or gone): stop
 			break

@@ -27,10 +27,10 @@ func TestAcceptance(t *testing.T) {
 		}
 		return b
 	})
-	// Nothing is left behind: no object, no temporary file, no empty directory.
+	// Nothing is left behind: no object, no temporary file, no metadata, no empty directory.
 	var left []string
 	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if path != dir && path != filepath.Join(dir, filebucket.TempDirName) {
+		if path != dir && path != filepath.Join(dir, filebucket.TempDirName) && path != filepath.Join(dir, filebucket.MetaDirName) {
 			left = append(left, path)
 		}
 		return err

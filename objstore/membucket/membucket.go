@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"iter"
@@ -67,10 +68,15 @@ func (b *Bucket) check(ctx context.Context, op objstore.Op, key string) error {
 }
 
 // Put implements [objstore.Bucket]. The content is read whole before the object is replaced,
-// so a failed Put leaves any previous object untouched.
-func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+// so a failed Put leaves any previous object untouched. A condition is checked under the same
+// lock as the object is replaced.
+func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64, opts ...objstore.PutOption) error {
 	if err := b.check(ctx, objstore.OpPut, key); err != nil {
 		return err
+	}
+	po, err := objstore.NewPutOptions(opts)
+	if err != nil {
+		return opErr(objstore.OpPut, key, err)
 	}
 	var buf bytes.Buffer
 	if size > 0 {
@@ -83,22 +89,70 @@ func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64) e
 	sum := md5.Sum(data)
 	var crc [4]byte
 	binary.BigEndian.PutUint32(crc[:], crc32.Checksum(data, castagnoli))
-	obj := &object{data: data, attrs: objstore.Attributes{
+	attrs := objstore.Attributes{
 		Size:     int64(len(data)),
-		ModTime:  time.Now(),
-		ETag:     `"` + hex.EncodeToString(sum[:]) + `"`,
+		ETag:     hex.EncodeToString(sum[:]),
 		Checksum: "CRC32C:" + base64.StdEncoding.EncodeToString(crc[:]),
-	}}
+	}
+	setHeaders(&attrs, &po)
+	return b.store(ctx, objstore.OpPut, key, &object{data: data, attrs: attrs}, &po)
+}
+
+// setHeaders copies the content headers and metadata of po to a.
+func setHeaders(a *objstore.Attributes, po *objstore.PutOptions) {
+	a.ContentType = po.ContentType
+	a.ContentEncoding = po.ContentEncoding
+	a.CacheControl = po.CacheControl
+	a.ContentDisposition = po.ContentDisposition
+	a.Metadata = po.Metadata
+}
+
+// store puts obj under key, stamped now, if the condition of po holds.
+func (b *Bucket) store(ctx context.Context, op objstore.Op, key string, obj *object, po *objstore.PutOptions) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
-		return opErr(objstore.OpPut, key, objstore.ErrClosed)
+		return opErr(op, key, objstore.ErrClosed)
 	}
 	if err := ctx.Err(); err != nil {
-		return opErr(objstore.OpPut, key, err)
+		return opErr(op, key, err)
 	}
+	old := b.objects[key]
+	switch {
+	case po.IfNotExists && old != nil:
+		return opErr(op, key, fmt.Errorf("%w: an object exists", objstore.ErrPreconditionFailed))
+	case po.IfMatch != "" && (old == nil || old.attrs.ETag != po.IfMatch):
+		return opErr(op, key, fmt.Errorf("%w: the ETag does not match", objstore.ErrPreconditionFailed))
+	}
+	obj.attrs.ModTime = time.Now()
 	b.objects[key] = obj
 	return nil
+}
+
+// Copy implements [objstore.Bucket]: the copy shares the source's content (which is never
+// modified in place).
+func (b *Bucket) Copy(ctx context.Context, dst, src string, opts ...objstore.PutOption) error {
+	if err := b.check(ctx, objstore.OpCopy, dst); err != nil {
+		return err
+	}
+	po, err := objstore.NewPutOptions(opts)
+	if err != nil {
+		return opErr(objstore.OpCopy, dst, err)
+	}
+	from, err := b.lookup(ctx, objstore.OpCopy, src)
+	if err != nil {
+		return err
+	}
+	obj := &object{data: from.data, attrs: from.attrs}
+	if po.HasHeaders() {
+		setHeaders(&obj.attrs, &po)
+	}
+	return b.store(ctx, objstore.OpCopy, dst, obj, &po)
+}
+
+// DeleteMany implements [objstore.Bucket], deleting the keys one by one.
+func (b *Bucket) DeleteMany(ctx context.Context, keys []string) error {
+	return objstore.DeleteEach(ctx, keys, b.Delete)
 }
 
 func (b *Bucket) lookup(ctx context.Context, op objstore.Op, key string) (*object, error) {
@@ -155,7 +209,12 @@ func (b *Bucket) Exists(ctx context.Context, key string) (bool, error) {
 }
 
 // List implements [objstore.Bucket]. It lists the objects present when iteration starts.
-func (b *Bucket) List(ctx context.Context, prefix string) iter.Seq2[objstore.ObjectInfo, error] {
+func (b *Bucket) List(ctx context.Context, prefix string, opts ...objstore.ListOption) iter.Seq2[objstore.ObjectInfo, error] {
+	lo := objstore.NewListOptions(opts)
+	return objstore.GroupByDelimiter(b.list(ctx, prefix), prefix, lo.Delimiter)
+}
+
+func (b *Bucket) list(ctx context.Context, prefix string) iter.Seq2[objstore.ObjectInfo, error] {
 	return func(yield func(objstore.ObjectInfo, error) bool) {
 		if err := ctx.Err(); err != nil {
 			yield(objstore.ObjectInfo{}, opErr(objstore.OpList, prefix, err))

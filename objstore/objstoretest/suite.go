@@ -51,6 +51,13 @@ func Run(t *testing.T, newBucket NewBucket, opts ...Option) {
 		{"FailedPut", testFailedPut},
 		{"ConcurrentPuts", testConcurrentPuts},
 		{"Close", testClose},
+		{"PutOptions", testPutOptions},
+		{"InvalidPutOptions", testInvalidPutOptions},
+		{"ConditionalPut", testConditionalPut},
+		{"ConcurrentCreateOnly", testConcurrentCreateOnly},
+		{"Copy", testCopy},
+		{"DeleteMany", testDeleteMany},
+		{"ListDelimiter", testListDelimiter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, s) })
@@ -514,6 +521,8 @@ func callEach(ctx context.Context, b objstore.Bucket, key string, body io.Reader
 	}
 	errs = append(errs, opErr{objstore.OpExists, err})
 	errs = append(errs, opErr{objstore.OpDelete, b.Delete(ctx, key)})
+	errs = append(errs, opErr{objstore.OpCopy, b.Copy(ctx, key, key)})
+	errs = append(errs, opErr{objstore.OpDeleteMany, b.DeleteMany(ctx, []string{key})})
 	if withList {
 		var listErr error
 		for _, err := range b.List(ctx, key) {

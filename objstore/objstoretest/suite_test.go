@@ -74,7 +74,7 @@ func TestMemBucketPasses(t *testing.T) {
 
 type reversedList struct{ objstore.Bucket }
 
-func (r reversedList) List(ctx context.Context, prefix string) iter.Seq2[objstore.ObjectInfo, error] {
+func (r reversedList) List(ctx context.Context, prefix string, _ ...objstore.ListOption) iter.Seq2[objstore.ObjectInfo, error] {
 	return func(yield func(objstore.ObjectInfo, error) bool) {
 		var infos []objstore.ObjectInfo
 		for info, err := range r.Bucket.List(ctx, prefix) {
@@ -115,9 +115,9 @@ func (o opaqueErrors) Get(ctx context.Context, key string) (io.ReadCloser, error
 
 type partialPut struct{ objstore.Bucket }
 
-func (p partialPut) Put(ctx context.Context, key string, r io.Reader, _ int64) error {
+func (p partialPut) Put(ctx context.Context, key string, r io.Reader, _ int64, opts ...objstore.PutOption) error {
 	data, _ := io.ReadAll(r)
-	return p.Bucket.Put(ctx, key, bytes.NewReader(data), int64(len(data)))
+	return p.Bucket.Put(ctx, key, bytes.NewReader(data), int64(len(data)), opts...)
 }
 
 type noCancel struct{ objstore.Bucket }

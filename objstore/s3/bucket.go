@@ -32,7 +32,13 @@ type Bucket struct {
 	partSize  int64
 	checksum  types.ChecksumAlgorithm
 	verifyGet bool
-	closed    atomic.Bool
+	sse       types.ServerSideEncryption
+	kmsKeyID  string
+	// copyThreshold is the size above which Copy goes multipart (UploadPartCopy), in parts of
+	// at least the part size, partConcurrency at a time.
+	copyThreshold   int64
+	partConcurrency int
+	closed          atomic.Bool
 	closeIdle func() // closes the idle connections of a client built by New; nil otherwise
 }
 
@@ -53,7 +59,9 @@ func newBucket(client *s3.Client, cfg Config, o options, closeIdle func()) objst
 		to.FailTimeout = abortTimeout
 	})
 	b := &Bucket{client: client, tm: tm, bucket: cfg.Bucket, partSize: cfg.PartSize,
-		checksum: checksum, verifyGet: cfg.VerifyGet, closeIdle: closeIdle}
+		checksum: checksum, verifyGet: cfg.VerifyGet, closeIdle: closeIdle,
+		sse: types.ServerSideEncryption(cfg.SSE), kmsKeyID: cfg.SSEKMSKeyID,
+		copyThreshold: maxCopyObjectSize, partConcurrency: cfg.PartConcurrency}
 	if !o.instrument {
 		return b
 	}
@@ -107,12 +115,26 @@ func (b *Bucket) Attributes(ctx context.Context, key string) (objstore.Attribute
 	if err != nil {
 		return objstore.Attributes{}, opError(objstore.OpAttributes, key, err)
 	}
+	var md map[string]string
+	if len(out.Metadata) > 0 {
+		md = make(map[string]string, len(out.Metadata))
+		for k, v := range out.Metadata {
+			md[strings.ToLower(k)] = v
+		}
+	}
 	return objstore.Attributes{
-		Size:        aws.ToInt64(out.ContentLength),
-		ModTime:     aws.ToTime(out.LastModified),
-		ETag:        strings.Trim(aws.ToString(out.ETag), `"`),
-		ContentType: aws.ToString(out.ContentType),
-		Checksum:    headChecksum(out),
+		Size:                 aws.ToInt64(out.ContentLength),
+		ModTime:              aws.ToTime(out.LastModified),
+		ETag:                 strings.Trim(aws.ToString(out.ETag), `"`),
+		ContentType:          aws.ToString(out.ContentType),
+		Checksum:             headChecksum(out),
+		ContentEncoding:      aws.ToString(out.ContentEncoding),
+		CacheControl:         aws.ToString(out.CacheControl),
+		ContentDisposition:   aws.ToString(out.ContentDisposition),
+		Metadata:             md,
+		VersionID:            aws.ToString(out.VersionId),
+		ServerSideEncryption: string(out.ServerSideEncryption),
+		KMSKeyID:             aws.ToString(out.SSEKMSKeyId),
 	}, nil
 }
 

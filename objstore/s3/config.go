@@ -45,6 +45,9 @@ type Config struct {
 	Checksum  string `env:"OBSKIT_S3_CHECKSUM" envDefault:"CRC32C" desc:"checksum sent with every upload and verified by the server: CRC32, CRC32C, SHA1 or SHA256"`
 	VerifyGet bool   `env:"OBSKIT_S3_VERIFY_GET" envDefault:"true" desc:"verify the stored checksum of whole objects read with Get"`
 
+	SSE         string `env:"OBSKIT_S3_SSE" desc:"server-side encryption asked for every object written (Put, Copy): AES256 (SSE-S3), aws:kms or aws:kms:dsse (SSE-KMS); empty: the bucket's default"`
+	SSEKMSKeyID string `env:"OBSKIT_S3_SSE_KMS_KEY_ID" desc:"KMS key ID or ARN for OBSKIT_S3_SSE=aws:kms or aws:kms:dsse; empty: the account's AWS managed key"`
+
 	SDKSpans bool `env:"OBSKIT_S3_SDK_SPANS" envDefault:"false" desc:"record the AWS SDK's own spans (one per S3 call and one per attempt) beneath each objstore span; retries are events on the objstore span either way"`
 }
 
@@ -112,6 +115,14 @@ func (c *Config) Validate() error {
 	positive("OBSKIT_S3_RESPONSE_HEADER_TIMEOUT", "ResponseHeaderTimeout", c.ResponseHeaderTimeout)
 	if !validChecksum(c.Checksum) {
 		bad("OBSKIT_S3_CHECKSUM", "Checksum", envconfig.ErrInvalid, "want one of "+strings.Join(checksums, ", "))
+	}
+	switch c.SSE {
+	case "", "AES256", "aws:kms", "aws:kms:dsse":
+	default:
+		bad("OBSKIT_S3_SSE", "SSE", envconfig.ErrInvalid, "want AES256, aws:kms, aws:kms:dsse or empty")
+	}
+	if c.SSEKMSKeyID != "" && !strings.HasPrefix(c.SSE, "aws:kms") {
+		bad("OBSKIT_S3_SSE_KMS_KEY_ID", "SSEKMSKeyID", envconfig.ErrInvalid, "set it only with OBSKIT_S3_SSE=aws:kms or aws:kms:dsse")
 	}
 	if len(errs) == 0 {
 		return nil

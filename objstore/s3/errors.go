@@ -41,6 +41,8 @@ func sentinelFor(err error) error {
 			return objstore.ErrNotFound
 		case slices.Contains(integrityCodes, code):
 			return objstore.ErrIntegrity
+		case code == "PreconditionFailed" || code == "ConditionalRequestConflict":
+			return objstore.ErrPreconditionFailed
 		case code == "NoSuchBucket":
 			return nil // a configuration problem, not a missing object
 		}
@@ -51,6 +53,9 @@ func sentinelFor(err error) error {
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound && (ae == nil || ae.ErrorCode() == "") {
 		return objstore.ErrNotFound
+	}
+	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusPreconditionFailed {
+		return objstore.ErrPreconditionFailed
 	}
 	if strings.Contains(err.Error(), "checksum did not match") {
 		// The SDK's response checksum validation (its error type is internal).

@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sync/atomic"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
+	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/esper-platform/obskit/objstore"
@@ -27,9 +29,13 @@ import (
 // All bodies handed to the SDK are seekable (r itself, or the transfer manager's part buffers),
 // so a failed attempt is retried with the same bytes and the SDK can sign the payload over plain
 // http (no need for unsigned payloads or aws-chunked trailers).
-func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64, opts ...objstore.PutOption) error {
 	if err := b.check(objstore.OpPut, key); err != nil {
 		return err
+	}
+	po, err := objstore.NewPutOptions(opts)
+	if err != nil {
+		return &objstore.OpError{Op: objstore.OpPut, Key: key, Err: err}
 	}
 	if r == nil {
 		r = emptyReader{}
@@ -39,19 +45,65 @@ func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64) e
 		if err != nil {
 			return &objstore.OpError{Op: objstore.OpPut, Key: key, Err: err}
 		}
-		_, err = b.client.PutObject(ctx, &s3.PutObjectInput{
+		in := &s3.PutObjectInput{
 			Bucket:            &b.bucket,
 			Key:               &key,
 			Body:              body,
 			ContentLength:     &size,
 			ChecksumAlgorithm: b.checksum,
-		})
+		}
+		if len(opts) > 0 || b.sse != "" {
+			h := b.headers(&po)
+			in.ContentType, in.ContentEncoding, in.CacheControl, in.ContentDisposition = h.contentType, h.contentEncoding, h.cacheControl, h.contentDisposition
+			in.Metadata, in.IfNoneMatch, in.IfMatch = po.Metadata, h.ifNoneMatch, h.ifMatch
+			in.ServerSideEncryption, in.SSEKMSKeyId = b.sse, h.kmsKeyID
+		}
+		_, err = b.client.PutObject(ctx, in)
 		if err != nil {
-			return opError(objstore.OpPut, key, err)
+			return condError(objstore.OpPut, key, &po, err)
 		}
 		return nil
 	}
-	return b.putStream(ctx, key, r, size)
+	return b.putStream(ctx, key, r, size, &po)
+}
+
+// headers are the request fields of PutOptions and the bucket's encryption, as the SDK takes
+// them (nil for unset).
+type headers struct {
+	contentType, contentEncoding, cacheControl, contentDisposition *string
+	ifNoneMatch, ifMatch, kmsKeyID                                 *string
+}
+
+func (b *Bucket) headers(po *objstore.PutOptions) headers {
+	str := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	h := headers{
+		contentType:        str(po.ContentType),
+		contentEncoding:    str(po.ContentEncoding),
+		cacheControl:       str(po.CacheControl),
+		contentDisposition: str(po.ContentDisposition),
+		ifMatch:            str(po.IfMatch),
+		kmsKeyID:           str(b.kmsKeyID),
+	}
+	if po.IfNotExists {
+		h.ifNoneMatch = aws.String("*")
+	}
+	return h
+}
+
+// condError is opError for a write with the conditions of po: S3 answers If-Match on a missing
+// object with NoSuchKey, which for the caller means that the condition failed.
+func condError(op objstore.Op, key string, po *objstore.PutOptions, err error) error {
+	err = opError(op, key, err)
+	if po.IfMatch != "" && objstore.IsNotFound(err) {
+		oe := err.(*objstore.OpError)
+		oe.Err = fmt.Errorf("%w: %w", objstore.ErrPreconditionFailed, oe.Err)
+	}
+	return err
 }
 
 // emptyReader is an empty body.
@@ -61,8 +113,14 @@ func (emptyReader) Read([]byte) (int, error) { return 0, io.EOF }
 
 // putStream uploads through the transfer manager: one PutObject below the part size, else a
 // multipart upload, aborted if it fails.
-func (b *Bucket) putStream(ctx context.Context, key string, r io.Reader, size int64) error {
-	in := &transfermanager.UploadObjectInput{Bucket: &b.bucket, Key: &key}
+func (b *Bucket) putStream(ctx context.Context, key string, r io.Reader, size int64, po *objstore.PutOptions) error {
+	h := b.headers(po)
+	in := &transfermanager.UploadObjectInput{Bucket: &b.bucket, Key: &key,
+		ContentType: h.contentType, ContentEncoding: h.contentEncoding, CacheControl: h.cacheControl,
+		ContentDisposition: h.contentDisposition, Metadata: po.Metadata,
+		IfNoneMatch: h.ifNoneMatch, IfMatch: h.ifMatch,
+		ServerSideEncryption: tmtypes.ServerSideEncryption(b.sse), SSEKMSKeyID: h.kmsKeyID,
+	}
 	if size >= 0 {
 		in.ContentLength = &size
 		in.Body = content.Exact(r, size)
@@ -90,7 +148,7 @@ func (b *Bucket) putStream(ctx context.Context, key string, r io.Reader, size in
 		// the operation's context (not cancelled, so that it happens after a cancellation too).
 		b.abort(ctx, key, mpu.UploadID())
 	}
-	return opError(objstore.OpPut, key, err)
+	return condError(objstore.OpPut, key, po, err)
 }
 
 func (b *Bucket) abort(ctx context.Context, key, uploadID string) {
