@@ -39,7 +39,7 @@ type Bucket struct {
 	copyThreshold   int64
 	partConcurrency int
 	closed          atomic.Bool
-	closeIdle func() // closes the idle connections of a client built by New; nil otherwise
+	closeIdle       func() // closes the idle connections of a client built by New; nil otherwise
 }
 
 var _ objstore.Bucket = (*Bucket)(nil)
