@@ -75,7 +75,16 @@ func (l *Logger) Emit(ctx context.Context, record log.Record) {
 	if cap(e.buf) <= maxPooledEncoderBytes {
 		p.encoders.Put(e)
 	}
-	if res != enqueued {
+	switch res {
+	case enqueuedTurn:
+		if p.queue.exportPending() {
+			yield()
+		}
+	case droppedFull:
+		// The exports are behind: let them run (see yieldEvery).
+		p.signalDrop()
+		yield()
+	case droppedClosed:
 		p.signalDrop()
 	}
 }

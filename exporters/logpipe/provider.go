@@ -224,37 +224,44 @@ func (p *Provider) work() {
 	defer p.workers.Done()
 	var b Batch
 	for c := range p.queue.full {
-		n := uint64(len(c.recs))
-		if p.aborted.Load() {
-			p.drained.Add(n)
-			p.queue.release(c)
-			p.notifyProgress()
-			continue
-		}
-		b.reset(p, c)
-		ctx, cancel := context.WithTimeout(p.exportCtx, p.cfg.timeout)
-		err := p.exporter.Export(ctx, &b)
-		abandoned := errors.Is(context.Cause(ctx), selfobs.ErrShutdownDeadline)
-		cancel()
-		var partial *PartialSuccessError
-		switch {
-		case err == nil:
-			p.exported.Add(n)
-		case errors.As(err, &partial) && partial.Rejected >= 0:
-			p.countPartial(partial, n, abandoned)
-			p.setLastErr(err)
-		case abandoned:
-			// Cancelled in flight by Shutdown's deadline: not known to be lost.
-			p.unknown.Add(n)
-			p.setLastErr(err)
-		default:
-			p.exportFailed.Add(n)
-			p.setLastErr(err)
-			p.signalDrop()
-		}
-		b.c = nil
+		p.queue.exporting.Add(1)
+		p.exportBatch(&b, c)
+		p.queue.exporting.Add(-1)
+	}
+}
+
+// exportBatch exports the sealed chunk c as b and counts the outcome.
+func (p *Provider) exportBatch(b *Batch, c *chunk) {
+	n := uint64(len(c.recs))
+	defer func() {
 		p.queue.release(c)
 		p.notifyProgress()
+	}()
+	if p.aborted.Load() {
+		p.drained.Add(n)
+		return
+	}
+	b.reset(p, c)
+	defer func() { b.c = nil }()
+	ctx, cancel := context.WithTimeout(p.exportCtx, p.cfg.timeout)
+	err := p.exporter.Export(ctx, b)
+	abandoned := errors.Is(context.Cause(ctx), selfobs.ErrShutdownDeadline)
+	cancel()
+	var partial *PartialSuccessError
+	switch {
+	case err == nil:
+		p.exported.Add(n)
+	case errors.As(err, &partial) && partial.Rejected >= 0:
+		p.countPartial(partial, n, abandoned)
+		p.setLastErr(err)
+	case abandoned:
+		// Cancelled in flight by Shutdown's deadline: not known to be lost.
+		p.unknown.Add(n)
+		p.setLastErr(err)
+	default:
+		p.exportFailed.Add(n)
+		p.setLastErr(err)
+		p.signalDrop()
 	}
 }
 
