@@ -57,7 +57,8 @@ func (f *files) put(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := &countingReader{r: http.MaxBytesReader(w, r.Body, f.maxUpload)}
-	if err := f.bucket.Put(ctx, key, body, r.ContentLength); err != nil {
+	// The uploaded content type is stored with the object and served back by get.
+	if err := f.bucket.Put(ctx, key, body, r.ContentLength, objstore.WithContentType(r.Header.Get("Content-Type"))); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			f.fail(ctx, w, "put", key, http.StatusRequestEntityTooLarge, err)
@@ -72,13 +73,22 @@ func (f *files) put(w http.ResponseWriter, r *http.Request) {
 
 func (f *files) get(w http.ResponseWriter, r *http.Request) {
 	ctx, key := r.Context(), r.PathValue("key")
+	attrs, err := f.bucket.Attributes(ctx, key)
+	if err != nil {
+		f.fail(ctx, w, "get", key, statusOf(err), err)
+		return
+	}
 	rc, err := f.bucket.Get(ctx, key)
 	if err != nil {
 		f.fail(ctx, w, "get", key, statusOf(err), err)
 		return
 	}
 	defer rc.Close()
-	w.Header().Set("Content-Type", "application/octet-stream")
+	contentType := attrs.ContentType
+	if contentType == "" {
+		contentType = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", contentType)
 	n, err := io.Copy(w, rc)
 	if err != nil {
 		// The status is sent; the client sees a short body. Log why.
@@ -139,7 +149,7 @@ func statusOf(err error) int {
 	switch {
 	case objstore.IsNotFound(err):
 		return http.StatusNotFound
-	case objstore.IsInvalidKey(err):
+	case objstore.IsInvalidKey(err), errors.Is(err, objstore.ErrInvalidArgument):
 		return http.StatusBadRequest
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout

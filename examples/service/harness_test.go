@@ -75,7 +75,7 @@ func (s *runningService) terminate(t *testing.T) error {
 }
 
 // do sends a request and returns the status and body.
-func (s *runningService) do(t *testing.T, method, path, body string, header http.Header) (int, string) {
+func (s *runningService) do(t *testing.T, method, path, body string, header http.Header) (int, string, http.Header) {
 	t.Helper()
 	req, err := http.NewRequest(method, s.base+path, strings.NewReader(body))
 	if err != nil {
@@ -93,7 +93,7 @@ func (s *runningService) do(t *testing.T, method, path, body string, header http
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, string(b)
+	return resp.StatusCode, string(b), resp.Header
 }
 
 // spanView and logView are what the checks look at, from the in-memory exporters or from the

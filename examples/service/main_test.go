@@ -36,6 +36,7 @@ const (
 type exchange struct {
 	method, path, body string
 	status             int
+	contentType        string // PUT: sent; GET: the Content-Type wanted ("" when not checked)
 	wantBody           string // "" when not checked
 	route              string // the server span's name; "" when not checked
 	objstoreSpan       string
@@ -44,14 +45,14 @@ type exchange struct {
 }
 
 var scenario = []exchange{
-	{method: "PUT", path: "/files/docs/a.txt", body: "hello, service", status: 201, wantBody: `{"key":"docs/a.txt","bytes":14}`,
+	{method: "PUT", path: "/files/docs/a.txt", body: "hello, service", status: 201, contentType: "text/plain; charset=utf-8", wantBody: `{"key":"docs/a.txt","bytes":14}`,
 		route: "PUT /files/{key...}", objstoreSpan: "objstore.put", sdkSpan: "S3.PutObject", logBody: "stored file"},
-	{method: "GET", path: "/files/docs/a.txt", status: 200, wantBody: "hello, service",
+	{method: "GET", path: "/files/docs/a.txt", status: 200, contentType: "text/plain; charset=utf-8", wantBody: "hello, service",
 		route: "GET /files/{key...}", objstoreSpan: "objstore.get", sdkSpan: "S3.GetObject", logBody: "served file"},
 	{method: "GET", path: "/files?prefix=docs/", status: 200, wantBody: `"key":"docs/a.txt","size":14`,
 		route: "GET /files", objstoreSpan: "objstore.list", sdkSpan: "S3.ListObjectsV2", logBody: "listed files"},
 	{method: "GET", path: "/files/docs/missing", status: 404,
-		route: "GET /files/{key...}", objstoreSpan: "objstore.get", sdkSpan: "S3.GetObject", logBody: "request failed"},
+		route: "GET /files/{key...}", objstoreSpan: "objstore.attributes", sdkSpan: "S3.HeadObject", logBody: "request failed"},
 	{method: "PUT", path: "/files/bad%01key", body: "x", status: 400, wantBody: "invalid object key"},
 	{method: "DELETE", path: "/files/docs/a.txt", status: 204,
 		route: "DELETE /files/{key...}", objstoreSpan: "objstore.delete", sdkSpan: "S3.DeleteObject", logBody: "deleted file"},
@@ -63,13 +64,19 @@ var scenario = []exchange{
 func exercise(t *testing.T, s *runningService) {
 	t.Helper()
 	for i, ex := range scenario {
-		var h http.Header
+		h := http.Header{}
 		if i == 0 {
-			h = http.Header{"Traceparent": {"00-" + clientTraceID + "-" + clientSpanID + "-01"}}
+			h.Set("Traceparent", "00-"+clientTraceID+"-"+clientSpanID+"-01")
 		}
-		status, body := s.do(t, ex.method, ex.path, ex.body, h)
+		if ex.method == "PUT" && ex.contentType != "" {
+			h.Set("Content-Type", ex.contentType)
+		}
+		status, body, rh := s.do(t, ex.method, ex.path, ex.body, h)
 		if status != ex.status || !strings.Contains(body, ex.wantBody) {
 			t.Errorf("%s %s = %d %q, want %d and a body with %q", ex.method, ex.path, status, body, ex.status, ex.wantBody)
+		}
+		if ex.method == "GET" && ex.contentType != "" && rh.Get("Content-Type") != ex.contentType {
+			t.Errorf("%s %s: Content-Type %q, want the uploaded %q", ex.method, ex.path, rh.Get("Content-Type"), ex.contentType)
 		}
 	}
 }
