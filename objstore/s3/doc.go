@@ -29,8 +29,14 @@
 // retried, the uploads it created unseen are found (ListMultipartUploads) and aborted too. Every
 // request carries a checksum of its content (OBSKIT_S3_CHECKSUM) that the server verifies before
 // storing, and a declared size that does not match the reader fails with [objstore.ErrIntegrity]
-// before anything is stored. Get asks for the stored checksum and the SDK verifies it at the end
-// of the body (whole objects with a full-object checksum; OBSKIT_S3_VERIFY_GET).
+// before anything is stored. Get asks for the stored checksum and verifies it at the end of the
+// body (whole objects with a full-object checksum; OBSKIT_S3_VERIFY_GET). When a Get or GetRange
+// body breaks mid-way (a reset or timed-out connection), the reader asks for the rest with a
+// ranged request pinned to the version it began reading (If-Match on its ETag, and its version
+// ID), up to OBSKIT_S3_MAX_ATTEMPTS − 1 times in a row without a byte received, each counted as
+// a retry: a reader gets every byte of one version or an error, never a short read, and the
+// checksum is verified over the whole stream, resumed parts included. If the object was
+// replaced meanwhile, the error wraps [ErrObjectChanged].
 //
 // Every request is tried up to OBSKIT_S3_MAX_ATTEMPTS times with exponential backoff and full
 // jitter (100 ms base, 1 s for throttling, at most OBSKIT_S3_MAX_BACKOFF) on 5xx answers,

@@ -11,26 +11,32 @@ import (
 	"github.com/esper-platform/obskit/objstore"
 )
 
-// Get opens the object for streaming with GetObject; see [objstore.Bucket.Get]. When
-// verification is on (Config.VerifyGet, the default), reading a whole object with a full-object
-// checksum to its end verifies it, and a mismatch is an error wrapping [objstore.ErrIntegrity].
+// Get opens the object for streaming with GetObject; see [objstore.Bucket.Get]. When the body
+// breaks before its end, the reader asks for the rest pinned to the same version (resume.go):
+// it returns every byte or an error, never a short read; if the object was replaced meanwhile,
+// the error wraps [ErrObjectChanged]. When verification is on (Config.VerifyGet, the default),
+// reading a whole object with a full-object checksum to its end verifies it, resumed or not,
+// and a mismatch is an error wrapping [objstore.ErrIntegrity].
 func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 	if err := b.check(objstore.OpGet, key); err != nil {
 		return nil, err
 	}
 	in := &s3.GetObjectInput{Bucket: &b.bucket, Key: &key}
+	var opts []func(*s3.Options)
 	if b.verifyGet {
 		in.ChecksumMode = types.ChecksumModeEnabled
+		opts = append(opts, withoutSDKValidation) // the reader verifies, over resumed bodies too
 	}
-	out, err := b.client.GetObject(ctx, in)
+	out, err := b.client.GetObject(ctx, in, opts...)
 	if err != nil {
 		return nil, opError(objstore.OpGet, key, err)
 	}
-	return &objectReader{body: out.Body, op: objstore.OpGet, key: key}, nil
+	return b.newObjectReader(ctx, objstore.OpGet, key, out, 0, b.verifyGet), nil
 }
 
 // GetRange opens part of the object with a ranged GetObject; see [objstore.Bucket.GetRange]. A
-// range starting at or beyond the end of the object reads nothing.
+// range starting at or beyond the end of the object reads nothing. A broken body is resumed as
+// with [Bucket.Get].
 func (b *Bucket) GetRange(ctx context.Context, key string, off, length int64) (io.ReadCloser, error) {
 	if err := b.check(objstore.OpGetRange, key); err != nil {
 		return nil, err
@@ -56,28 +62,5 @@ func (b *Bucket) GetRange(ctx context.Context, key string, off, length int64) (i
 		}
 		return nil, opError(objstore.OpGetRange, key, err)
 	}
-	return &objectReader{body: out.Body, op: objstore.OpGetRange, key: key}, nil
-}
-
-// objectReader maps the errors of a response body to OpErrors (a checksum mismatch to
-// ErrIntegrity).
-type objectReader struct {
-	body io.ReadCloser
-	op   objstore.Op
-	key  string
-}
-
-func (r *objectReader) Read(p []byte) (int, error) {
-	n, err := r.body.Read(p)
-	if err != nil && err != io.EOF {
-		err = opError(r.op, r.key, err)
-	}
-	return n, err
-}
-
-func (r *objectReader) Close() error {
-	if err := r.body.Close(); err != nil {
-		return opError(r.op, r.key, err)
-	}
-	return nil
+	return b.newObjectReader(ctx, objstore.OpGetRange, key, out, off, false), nil
 }

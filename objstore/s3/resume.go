@@ -1,0 +1,210 @@
+package s3
+
+import (
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"hash/crc64"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/esper-platform/obskit/objstore"
+)
+
+// ErrObjectChanged is wrapped by the error of a Get or GetRange whose body broke and could not be
+// resumed because the object was replaced (or deleted) since the read began: the bytes already
+// read belong to a version that is gone.
+var ErrObjectChanged = errors.New("the object changed while it was read")
+
+// objectReader reads the body of a GetObject response. When the body breaks before its end (a
+// reset or timed-out connection), it asks for the rest with a ranged GetObject pinned to the
+// version it began reading (If-Match on the ETag, and the version ID when the bucket has one),
+// so that its reader gets every byte of one version or an error, never a short read. When it
+// verifies (a whole object with a full-object checksum), it hashes every byte it returns,
+// resumed or not, and compares the result at the end of the object.
+type objectReader struct {
+	b    *Bucket
+	ctx  context.Context
+	op   objstore.Op
+	key  string
+	body io.ReadCloser
+
+	pos, end  int64 // offset of the next byte, and of the end of the bytes asked for
+	etag      string
+	versionID string
+
+	broken  error // the error that broke the body, until a resume replaces it
+	resumes int   // resumes in a row without a byte received in between
+	err     error // sticky: the error or io.EOF already returned
+
+	sum       hash.Hash // nil: nothing to verify
+	algorithm string
+	want      string // the stored checksum, base64
+}
+
+// newObjectReader returns the reader of out, the response to a GetObject of key from offset
+// start. With verify, a full-object checksum in out is checked at the end of the body.
+func (b *Bucket) newObjectReader(ctx context.Context, op objstore.Op, key string, out *s3.GetObjectOutput, start int64, verify bool) *objectReader {
+	r := &objectReader{b: b, ctx: ctx, op: op, key: key, body: out.Body,
+		pos: start, end: -1, etag: aws.ToString(out.ETag), versionID: aws.ToString(out.VersionId)}
+	if out.ContentLength != nil {
+		r.end = start + *out.ContentLength
+	}
+	if verify {
+		r.sum, r.algorithm, r.want = fullObjectChecksum(out)
+	}
+	return r
+}
+
+func (r *objectReader) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	for {
+		if r.broken != nil {
+			if err := r.resume(); err != nil {
+				r.err = err
+				return 0, err
+			}
+		}
+		n, err := r.body.Read(p)
+		if n > 0 {
+			r.pos += int64(n)
+			r.resumes = 0
+			if r.sum != nil {
+				r.sum.Write(p[:n])
+			}
+		}
+		switch {
+		case err == nil:
+			return n, nil
+		case err == io.EOF && (r.end < 0 || r.pos >= r.end):
+			r.err = io.EOF
+			if r.sum != nil {
+				if got := base64.StdEncoding.EncodeToString(r.sum.Sum(nil)); got != r.want {
+					r.err = &objstore.OpError{Op: r.op, Key: r.key, Err: fmt.Errorf(
+						"%w: %s checksum did not match: computed %s, stored %s", objstore.ErrIntegrity, r.algorithm, got, r.want)}
+				}
+			}
+			return n, r.err
+		case r.end < 0 || r.etag == "" || !resumable(r.ctx, err):
+			r.err = opError(r.op, r.key, err)
+			return n, r.err
+		}
+		// The body broke (an early EOF too): resume at the next Read, or now if nothing came.
+		r.broken = err
+		if n > 0 {
+			return n, nil
+		}
+	}
+}
+
+// resume replaces the broken body with a ranged GetObject of the rest, pinned to the version
+// read so far.
+func (r *objectReader) resume() error {
+	broken := r.broken
+	_ = r.body.Close()
+	r.body = http.NoBody
+	if max := r.b.client.Options().Retryer.MaxAttempts(); r.resumes+1 >= max {
+		return opError(r.op, r.key, fmt.Errorf("the body broke %d times in a row at byte %d: %w", r.resumes+1, r.pos, broken))
+	}
+	r.resumes++
+	objstore.RecordRetry(r.ctx)
+	objstore.RecordRetryEvent(r.ctx, objstore.Retry{Attempt: r.resumes, ErrorType: retryErrorType(broken)})
+	rng := "bytes=" + strconv.FormatInt(r.pos, 10) + "-" + strconv.FormatInt(r.end-1, 10)
+	in := &s3.GetObjectInput{Bucket: &r.b.bucket, Key: &r.key, Range: &rng, IfMatch: &r.etag}
+	if r.versionID != "" {
+		in.VersionId = &r.versionID
+	}
+	out, err := r.b.client.GetObject(r.ctx, in)
+	if err != nil {
+		if changed(err) {
+			return &objstore.OpError{Op: r.op, Key: r.key, Err: fmt.Errorf(
+				"%w: resuming at byte %d of ETag %s: %w", ErrObjectChanged, r.pos, r.etag, err)}
+		}
+		return opError(r.op, r.key, fmt.Errorf("resuming at byte %d after %w: %w", r.pos, broken, err))
+	}
+	r.body, r.broken = out.Body, nil
+	return nil
+}
+
+func (r *objectReader) Close() error {
+	if err := r.body.Close(); err != nil && r.err == nil {
+		return opError(r.op, r.key, err)
+	}
+	return nil
+}
+
+// resumable reports whether err broke a body in a way another request may not meet: a reset,
+// timed-out or cut connection, while ctx is still live.
+func resumable(ctx context.Context, err error) bool {
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ne net.Error
+	return transientNetworkError(err) == aws.TrueTernary || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// changed reports whether a resuming GetObject failed because the object is no longer the
+// version read so far: If-Match failed (412), or the version or key is gone.
+func changed(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "PreconditionFailed", "NoSuchKey", "NoSuchVersion":
+			return true
+		}
+	}
+	var re *awshttp.ResponseError
+	return errors.As(err, &re) && (re.HTTPStatusCode() == http.StatusPreconditionFailed || re.HTTPStatusCode() == http.StatusNotFound)
+}
+
+// fullObjectChecksum returns a hash for the full-object checksum out carries, its algorithm and
+// the stored value; a nil hash when there is none (no checksum, or a composite one: "…-N").
+func fullObjectChecksum(out *s3.GetObjectOutput) (hash.Hash, string, string) {
+	for _, c := range []struct {
+		name  string
+		value *string
+		new   func() hash.Hash
+	}{
+		{"CRC32C", out.ChecksumCRC32C, func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) }},
+		{"CRC32", out.ChecksumCRC32, func() hash.Hash { return crc32.NewIEEE() }},
+		{"CRC64NVME", out.ChecksumCRC64NVME, func() hash.Hash { return crc64.New(crc64NVMETable) }},
+		{"SHA256", out.ChecksumSHA256, sha256.New},
+		{"SHA1", out.ChecksumSHA1, sha1.New},
+	} {
+		if v := aws.ToString(c.value); v != "" {
+			if strings.Contains(v, "-") || out.ChecksumType == "COMPOSITE" {
+				return nil, "", ""
+			}
+			return c.new(), c.name, v
+		}
+	}
+	return nil, "", ""
+}
+
+// crc64NVMETable is the table of CRC64NVME (the reversed NVMe polynomial), as the SDK's.
+var crc64NVMETable = crc64.MakeTable(0x9a6c9329ac4bc9b5)
+
+// withoutSDKValidation removes the SDK's response checksum validation from one call, for a Get
+// that verifies the checksum itself (objectReader), over resumed bodies too.
+func withoutSDKValidation(o *s3.Options) {
+	o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+		_, _ = stack.Deserialize.Remove("AWSChecksum:ValidateOutputPayloadChecksum")
+		return nil
+	})
+}
