@@ -22,7 +22,8 @@
 // Load, [Describe] and [Environ] read the process environment, or the map given by
 // [WithEnvironment] (tests inject one and never call os.Setenv). The process environment is
 // read when they are called, never at import time, and never modified; the package holds no
-// mutable state. A program that derives an environment (adds defaults, applies the query of a
+// mutable state but a cache of what it learns of each configuration type's fields (as
+// encoding/json keeps), filled on first use. A program that derives an environment (adds defaults, applies the query of a
 // URL) starts from [Environ], which returns a copy, and passes the result with
 // WithEnvironment. [Names] lists the variables a type reads, so that a program can warn about
 // a variable of its family that nothing reads.

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -69,12 +70,35 @@ type mapField struct {
 	elem   reflect.Type
 }
 
-// schema indexes a configuration type's variables for matching file keys.
+// schema indexes a configuration type's variables for matching file keys. It is read-only once
+// made, and shared.
 type schema struct {
 	prefix   string
 	leaves   map[string]*field   // variable name (and a secret's _FILE twin) → field
 	sections map[string]struct{} // names that are a proper prefix, at a "_", of a variable
 	maps     map[string]*mapField
+	mapList  []mapField // the map-of-struct fields, in declaration order
+}
+
+// schemaKey identifies a schema: a configuration type read with a prefix.
+type schemaKey struct {
+	t      reflect.Type
+	prefix string
+}
+
+// schemas caches the schema of each configuration type and prefix given to Load, Describe and
+// Watch (a program has a handful), as encoding/json caches its view of a type: building one
+// walks every field, which would cost a reload of a large file a sixth of its time. Sections of
+// map-of-struct fields, whose names come from the file, are not cached.
+var schemas sync.Map // schemaKey → *schema
+
+func cachedSchema(t reflect.Type, prefix string) *schema {
+	k := schemaKey{t, prefix}
+	if s, ok := schemas.Load(k); ok {
+		return s.(*schema)
+	}
+	s, _ := schemas.LoadOrStore(k, newSchema(t, prefix))
+	return s.(*schema)
 }
 
 func newSchema(t reflect.Type, prefix string) *schema {
@@ -99,12 +123,13 @@ func newSchema(t reflect.Type, prefix string) *schema {
 			s.leaves[f.name+FileSuffix] = f
 		}
 	}
-	for _, m := range mapFields(t, prefix) {
+	s.mapList = mapFields(t, prefix)
+	for i := range s.mapList {
+		m := &s.mapList[i]
 		if s.maps == nil {
 			s.maps = map[string]*mapField{}
 		}
-		name := strings.TrimSuffix(m.prefix, "_")
-		s.maps[name] = &m
+		s.maps[strings.TrimSuffix(m.prefix, "_")] = m
 		addSections(m.prefix + "X")
 	}
 	return s
@@ -176,7 +201,7 @@ func parseFileLayer(l *fileLayer, t reflect.Type, prefix string, b []byte) {
 		return // an empty file sets nothing
 	}
 	root := doc.Content[0]
-	s := newSchema(t, prefix)
+	s := cachedSchema(t, prefix)
 	l.values = make(map[string]string, len(s.leaves))
 	l.origin = make(map[string]location, len(s.leaves))
 	f := flattener{layer: l, budget: maxNodes, buf: make([]byte, 0, 64)}

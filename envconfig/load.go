@@ -56,7 +56,7 @@ func load[T any](c config) (T, error) {
 		problems = append(problems, ls.locate(translate(err, t, c.prefix, ls.environ))...)
 	}
 	if ls.hasMaps {
-		problems = append(problems, ls.fillMaps(reflect.ValueOf(&cfg).Elem(), t, c.prefix)...)
+		problems = append(problems, ls.fillMaps(reflect.ValueOf(&cfg).Elem(), cachedSchema(t, c.prefix).mapList)...)
 	}
 	if len(problems) == 0 {
 		if v, ok := any(&cfg).(Validator); ok {
@@ -86,7 +86,7 @@ type layers struct {
 func gather(t reflect.Type, c config) *layers {
 	ls := &layers{env: environment(c, false)}
 	ls.environ = ls.env
-	ls.hasMaps = len(mapFields(t, c.prefix)) > 0
+	ls.hasMaps = len(cachedSchema(t, c.prefix).mapList) > 0
 	if c.file != "" {
 		ls.file = readFileLayer(t, c.prefix, c.file)
 		ls.problems = append(ls.problems, ls.file.problems...)
@@ -151,11 +151,11 @@ func (ls *layers) locate(errs []error) []error {
 	return errs
 }
 
-// fillMaps fills v's map-of-struct fields (v is of struct type t, read with prefix) from their
-// sections: those of the file, and those the environment names.
-func (ls *layers) fillMaps(v reflect.Value, t reflect.Type, prefix string) []error {
+// fillMaps fills v's map-of-struct fields, maps, from their sections: those of the file, and
+// those the environment names.
+func (ls *layers) fillMaps(v reflect.Value, maps []mapField) []error {
 	var problems []error
-	for _, m := range mapFields(t, prefix) {
+	for _, m := range maps {
 		target, err := v.FieldByIndexErr(m.index)
 		if err != nil {
 			continue
@@ -168,7 +168,7 @@ func (ls *layers) fillMaps(v reflect.Value, t reflect.Type, prefix string) []err
 			if err := env.ParseWithOptions(elem.Interface(), env.Options{Environment: environ, Prefix: sub}); err != nil {
 				problems = append(problems, ls.locate(translate(err, m.elem, sub, environ))...)
 			}
-			problems = append(problems, ls.fillMaps(elem.Elem(), m.elem, sub)...)
+			problems = append(problems, ls.fillMaps(elem.Elem(), mapFields(m.elem, sub))...)
 			if target.IsNil() {
 				target.Set(reflect.MakeMap(target.Type()))
 			}
