@@ -206,3 +206,46 @@ func TestFileLoadersAgree(t *testing.T) {
 		t.Errorf("environment-only loads disagree")
 	}
 }
+
+// BenchmarkFile1000Ratio times the loads above interleaved, one of each per iteration, so that
+// both sides of each ratio run under the same machine load; it reports file+env ÷ yaml-v3 and
+// env-only ÷ caarlos0-env (the budgets are 2 and 1.2) beside the time of one file+env load.
+func BenchmarkFile1000Ratio(b *testing.B) {
+	path := writeFileConfig(b)
+	overrides := fileOverrides("APP_")
+	env := fileEnvironment("APP_")
+	var fileEnv, bare, envOnly, caarlosOnly time.Duration
+	timed := func(sum *time.Duration, f func() error) {
+		start := time.Now()
+		if err := f(); err != nil {
+			b.Fatal(err)
+		}
+		*sum += time.Since(start)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		timed(&fileEnv, func() error {
+			_, err := envconfig.Load[FileConfig](envconfig.WithPrefix("APP_"), envconfig.WithFile(path), envconfig.WithEnvironment(overrides))
+			return err
+		})
+		timed(&bare, func() error {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			var cfg FileConfig
+			return yaml.Unmarshal(data, &cfg)
+		})
+		timed(&envOnly, func() error {
+			_, err := envconfig.Load[FileConfig](envconfig.WithPrefix("APP_"), envconfig.WithEnvironment(env))
+			return err
+		})
+		timed(&caarlosOnly, func() error {
+			_, err := caarlos.ParseAsWithOptions[FileConfig](caarlos.Options{Prefix: "APP_", Environment: env})
+			return err
+		})
+	}
+	b.ReportMetric(float64(fileEnv)/float64(bare), "file+env/yaml")
+	b.ReportMetric(float64(envOnly)/float64(caarlosOnly), "env-only/caarlos0")
+	b.ReportMetric(fileEnv.Seconds()*1000/float64(b.N), "ms/file+env")
+}
