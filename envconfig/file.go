@@ -135,15 +135,16 @@ func newSchema(t reflect.Type, prefix string) *schema {
 	return s
 }
 
-// readFileLayer reads and flattens the configuration file for type t.
-func readFileLayer(t reflect.Type, prefix, path string) *fileLayer {
+// readFileLayer reads and flattens the configuration file for type t; extra is the number of
+// environment variables that will be laid over its values.
+func readFileLayer(t reflect.Type, prefix, path string, extra int) *fileLayer {
 	l := &fileLayer{path: path}
 	b, err := readConfigFile(path)
 	if err != nil {
 		l.problems = append(l.problems, &VarError{File: path, Kind: ErrFile, Expected: describeConfigFileError(err)})
 		return l
 	}
-	parseFileLayer(l, t, prefix, b)
+	parseFileLayer(l, t, prefix, b, extra)
 	return l
 }
 
@@ -177,7 +178,7 @@ func describeConfigFileError(err error) string {
 }
 
 // parseFileLayer parses b as the file l.path names and flattens it into l.
-func parseFileLayer(l *fileLayer, t reflect.Type, prefix string, b []byte) {
+func parseFileLayer(l *fileLayer, t reflect.Type, prefix string, b []byte, extra int) {
 	format := "YAML"
 	switch strings.ToLower(filepath.Ext(l.path)) {
 	case ".yaml", ".yml":
@@ -202,7 +203,7 @@ func parseFileLayer(l *fileLayer, t reflect.Type, prefix string, b []byte) {
 	}
 	root := doc.Content[0]
 	s := cachedSchema(t, prefix)
-	l.values = make(map[string]string, len(s.leaves))
+	l.values = make(map[string]string, len(s.leaves)+extra)
 	l.origin = make(map[string]location, len(s.leaves))
 	f := flattener{layer: l, budget: maxNodes, buf: make([]byte, 0, 64)}
 	root = f.resolve(root)

@@ -88,7 +88,7 @@ func gather(t reflect.Type, c config) *layers {
 	ls.environ = ls.env
 	ls.hasMaps = len(cachedSchema(t, c.prefix).mapList) > 0
 	if c.file != "" {
-		ls.file = readFileLayer(t, c.prefix, c.file)
+		ls.file = readFileLayer(t, c.prefix, c.file, len(ls.env))
 		ls.problems = append(ls.problems, ls.file.problems...)
 		if len(ls.file.values) > 0 {
 			ls.environ = ls.merge()
