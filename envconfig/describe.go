@@ -122,9 +122,9 @@ func (ls *layers) describe(out []Variable, fs []field, fieldPrefix string) []Var
 		var loc location
 		fileSets := false
 		if ls.file != nil {
-			loc, fileSets = ls.file.origin[f.name]
+			loc, fileSets = ls.file.originOf(f.name)
 			if !fileSets && f.secret {
-				loc, fileSets = ls.file.origin[f.name+FileSuffix]
+				loc, fileSets = ls.file.originOf(f.name + FileSuffix)
 			}
 		}
 		if raw, ok := ls.environ[f.name]; ok && (raw != "" || !f.hasDef) {

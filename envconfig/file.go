@@ -39,10 +39,42 @@ var ErrUnknownKey = errors.New("names no setting")
 type fileLayer struct {
 	path     string
 	values   map[string]string   // variable name → value, as the environment would give it
-	origin   map[string]location // variable name → where the file sets it
 	sections map[string][]string // a map field's full prefix → its section keys, as written
 	secrets  map[string]bool     // secrets the file sets, by name or by _FILE twin
 	problems []error
+
+	// Where each variable is set is found again, from the parsed tree, only when asked for (an
+	// error to locate, Describe): a load that succeeds does not pay for it.
+	root   *yaml.Node
+	schema *schema
+	prefix string
+	origin map[string]location // variable name → where the file sets it; nil until asked for
+	dups   bool                // a variable is set twice: the second pass reports where
+}
+
+// originOf returns where the file sets variable name.
+func (l *fileLayer) originOf(name string) (location, bool) {
+	if l.origin == nil {
+		l.locateAll()
+	}
+	loc, ok := l.origin[name]
+	return loc, ok
+}
+
+// locateAll walks the parsed tree again, recording where each variable is set, and returns the
+// problems of that walk.
+func (l *fileLayer) locateAll() []error {
+	scratch := &fileLayer{path: l.path}
+	if l.root == nil {
+		l.origin = map[string]location{}
+		return nil
+	}
+	n := len(l.schema.leaves)
+	scratch.values, scratch.origin = make(map[string]string, n), make(map[string]location, n)
+	f := flattener{layer: scratch, budget: maxNodes, buf: make([]byte, 0, 64), record: true}
+	f.mapping(l.schema, l.root, "", l.prefix, "")
+	l.origin = scratch.origin
+	return scratch.problems
 }
 
 // location is where the file sets a variable.
@@ -78,6 +110,18 @@ type schema struct {
 	sections map[string]struct{} // names that are a proper prefix, at a "_", of a variable
 	maps     map[string]*mapField
 	mapList  []mapField // the map-of-struct fields, in declaration order
+	secrets  []*field   // the Secret fields, in declaration order
+}
+
+// secretFields returns the Secret fields of fs.
+func secretFields(fs []field) []*field {
+	var out []*field
+	for i := range fs {
+		if fs[i].secret {
+			out = append(out, &fs[i])
+		}
+	}
+	return out
 }
 
 // schemaKey identifies a schema: a configuration type read with a prefix.
@@ -123,6 +167,7 @@ func newSchema(t reflect.Type, prefix string) *schema {
 			s.leaves[f.name+FileSuffix] = f
 		}
 	}
+	s.secrets = secretFields(fs)
 	s.mapList = mapFields(t, prefix)
 	for i := range s.mapList {
 		m := &s.mapList[i]
@@ -204,7 +249,6 @@ func parseFileLayer(l *fileLayer, t reflect.Type, prefix string, b []byte, extra
 	root := doc.Content[0]
 	s := cachedSchema(t, prefix)
 	l.values = make(map[string]string, len(s.leaves)+extra)
-	l.origin = make(map[string]location, len(s.leaves))
 	f := flattener{layer: l, budget: maxNodes, buf: make([]byte, 0, 64)}
 	root = f.resolve(root)
 	if root == nil {
@@ -218,7 +262,15 @@ func parseFileLayer(l *fileLayer, t reflect.Type, prefix string, b []byte, extra
 			Expected: "want a mapping of keys at the top of the file"})
 		return
 	}
+	l.root, l.schema, l.prefix = root, s, prefix
 	f.mapping(s, root, "", prefix, "")
+	if l.dups {
+		for _, err := range l.locateAll() {
+			if errors.Is(err, ErrConflict) {
+				l.problems = append(l.problems, err)
+			}
+		}
+	}
 }
 
 // maxNodes bounds the nodes visited while flattening, aliases followed, so that an alias bomb
@@ -229,6 +281,7 @@ type flattener struct {
 	layer  *fileLayer
 	budget int
 	buf    []byte
+	record bool // record where each variable is set, in layer.origin
 }
 
 // resolve follows aliases, charging the budget; nil when it is spent.
@@ -389,7 +442,12 @@ func sectionName(key string) string {
 // leaf records the value node vn for variable name, checking its shape against the field.
 func (f *flattener) leaf(fd *field, name string, vn *yaml.Node, loc location) {
 	l := f.layer
-	if prev, ok := l.origin[name]; ok {
+	if _, dup := l.values[name]; dup {
+		if !f.record {
+			l.dups = true // reported, with both places, by the pass that records them
+			return
+		}
+		prev := l.origin[name]
 		f.problem(loc.line, loc.path(), ErrConflict, "also set at line "+strconv.Itoa(prev.line)+" (as "+prev.path()+")")
 		return
 	}
@@ -452,7 +510,9 @@ func (f *flattener) leaf(fd *field, name string, vn *yaml.Node, loc location) {
 		return
 	}
 	l.values[name] = value
-	l.origin[name] = loc
+	if f.record {
+		l.origin[name] = loc
+	}
 	if fd.secret {
 		if l.secrets == nil {
 			l.secrets = map[string]bool{}

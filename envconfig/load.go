@@ -94,7 +94,7 @@ func gather(t reflect.Type, c config) *layers {
 			ls.environ = ls.merge()
 		}
 	}
-	environ, fromFile, problems := resolveFiles(t, c.prefix, ls.environ)
+	environ, fromFile, problems := resolveFiles(cachedSchema(t, c.prefix).secrets, ls.environ)
 	ls.environ, ls.fromFile = environ, fromFile
 	ls.problems = append(ls.problems, ls.locate(problems)...)
 	return ls
@@ -136,7 +136,7 @@ func (ls *layers) overridden(name string) bool { return ls.env[name] != "" }
 // locate adds the file, line and key path to the errors about variables whose value the file
 // gives.
 func (ls *layers) locate(errs []error) []error {
-	if ls.file == nil || len(ls.file.origin) == 0 {
+	if ls.file == nil || len(errs) == 0 {
 		return errs
 	}
 	for _, err := range errs {
@@ -144,7 +144,7 @@ func (ls *layers) locate(errs []error) []error {
 		if !ok || ve.File != "" {
 			continue
 		}
-		if loc, ok := ls.file.origin[ve.Var]; ok && !ls.overridden(ve.Var) {
+		if loc, ok := ls.file.originOf(ve.Var); ok && !ls.overridden(ve.Var) {
 			ve.File, ve.Line, ve.Key = ls.file.path, loc.line, loc.path()
 		}
 	}
@@ -162,7 +162,7 @@ func (ls *layers) fillMaps(v reflect.Value, maps []mapField) []error {
 		}
 		for _, sec := range ls.sectionsOf(m) {
 			sub := m.prefix + sectionName(sec) + "_"
-			environ, _, twinProblems := resolveFiles(m.elem, sub, ls.environ)
+			environ, _, twinProblems := resolveFiles(secretFields(fields(m.elem, sub)), ls.environ)
 			problems = append(problems, ls.locate(twinProblems)...)
 			elem := reflect.New(m.elem)
 			if err := env.ParseWithOptions(elem.Interface(), env.Options{Environment: environ, Prefix: sub}); err != nil {
@@ -218,28 +218,15 @@ func (ls *layers) sectionsOf(m mapField) []string {
 
 // resolveFiles fills secret variables from their _FILE twins. It returns the environment to parse
 // (a copy when anything was read, so the caller's map is never modified), the names filled from
-// files, and the problems found. The common case, no _FILE variable at all, costs one scan of
-// the variable names.
-func resolveFiles(t reflect.Type, prefix string, environ map[string]string) (map[string]string, map[string]bool, []error) {
-	found := false
-	for k := range environ {
-		if strings.HasSuffix(k, FileSuffix) && strings.HasPrefix(k, prefix) {
-			found = true
-			break
-		}
-	}
-	if !found {
-		return environ, nil, nil
-	}
+// files, and the problems found. It looks up the twins of secrets only: a type without secrets
+// costs nothing.
+func resolveFiles(secrets []*field, environ map[string]string) (map[string]string, map[string]bool, []error) {
 	var (
 		out      = environ
 		fromFile map[string]bool
 		problems []error
 	)
-	for _, f := range fields(t, prefix) {
-		if !f.secret {
-			continue
-		}
+	for _, f := range secrets {
 		path := environ[f.name+FileSuffix]
 		if path == "" {
 			continue
