@@ -208,8 +208,9 @@ func TestFileLoadersAgree(t *testing.T) {
 	}
 }
 
-// BenchmarkFile1000Ratio times the loads above interleaved, one of each per iteration, so that
-// both sides of each ratio run under the same machine load, on the CPU clock of the goroutine's
+// BenchmarkFile1000Ratio times the loads above interleaved, one of each per iteration (every
+// other iteration in reverse order), so that both sides of each ratio run under the same machine
+// load, on the CPU clock of the goroutine's
 // locked thread (the time other processes take is left out; the background GC workers' share
 // too, for both sides). It reports file+env ÷ yaml-v3 and env-only ÷ caarlos0-env (the budgets
 // are 2 and 1.2) and the CPU time of one file+env load.
@@ -227,28 +228,41 @@ func BenchmarkFile1000Ratio(b *testing.B) {
 		}
 		*sum += threadCPU() - start
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		timed(&fileEnv, func() error {
+	loads := []struct {
+		sum *time.Duration
+		f   func() error
+	}{
+		{&fileEnv, func() error {
 			_, err := envconfig.Load[FileConfig](envconfig.WithPrefix("APP_"), envconfig.WithFile(path), envconfig.WithEnvironment(overrides))
 			return err
-		})
-		timed(&bare, func() error {
+		}},
+		{&bare, func() error {
 			data, err := os.ReadFile(path)
 			if err != nil {
 				return err
 			}
 			var cfg FileConfig
 			return yaml.Unmarshal(data, &cfg)
-		})
-		timed(&envOnly, func() error {
+		}},
+		{&envOnly, func() error {
 			_, err := envconfig.Load[FileConfig](envconfig.WithPrefix("APP_"), envconfig.WithEnvironment(env))
 			return err
-		})
-		timed(&caarlosOnly, func() error {
+		}},
+		{&caarlosOnly, func() error {
 			_, err := caarlos.ParseAsWithOptions[FileConfig](caarlos.Options{Prefix: "APP_", Environment: env})
 			return err
-		})
+		}},
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		// Every other iteration in reverse order, so that neither side of a ratio always
+		// follows the other's garbage.
+		for j := range loads {
+			if i%2 == 1 {
+				j = len(loads) - 1 - j
+			}
+			timed(loads[j].sum, loads[j].f)
+		}
 	}
 	b.ReportMetric(float64(fileEnv)/float64(bare), "file+env/yaml")
 	b.ReportMetric(float64(envOnly)/float64(caarlosOnly), "env-only/caarlos0")
