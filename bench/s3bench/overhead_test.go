@@ -29,7 +29,8 @@ func (dropSpans) Shutdown(context.Context) error                             { r
 // difference.
 //
 // obskit is objstore/s3 as telemetry.Setup sets it up (spans batched by exporters/spanbatch, a
-// MeterProvider): its objstore.put span, the SDK's call and attempt spans, and metrics. otelaws
+// MeterProvider), by default: its objstore.put span (retries as events on it) and metrics, the
+// SDK's own spans off. otelaws
 // starts one span per SDK call on the same TracerProvider. The _sdk_batcher variants are the
 // same with the OTel SDK's BatchSpanProcessor, as otelaws's documentation sets it up.
 //

@@ -68,7 +68,7 @@ func benchTelemetry(b *testing.B) (trace.TracerProvider, metric.MeterProvider) {
 // replaced by one that answers at once (testkit.S3Transport), and splits obskit's
 // instrumentation into its parts: the bare SDK PutObject (same checksum) against obskit
 // instrumented as telemetry.Setup sets it up (spans batched by exporters/spanbatch, a real
-// MeterProvider), with spans exported synchronously, without the SDK's own spans, with no-op
+// MeterProvider), with spans exported synchronously, with the SDK's own spans, with no-op
 // providers, with metrics alone, and uninstrumented. The overhead is the difference with "sdk";
 // the _vs_sdk variants measure it by thread CPU time, interleaved. The comparison with otelaws,
 // and with the OTel SDK's BatchSpanProcessor, is BenchmarkPeerOverhead in bench/s3bench.
@@ -105,7 +105,7 @@ func BenchmarkPutOverhead(b *testing.B) {
 		opts []s3.Option
 	}{
 		{"obskit", []s3.Option{s3.WithTracerProvider(tp), s3.WithMeterProvider(mp)}},
-		{"obskit_no_sdk_spans", []s3.Option{s3.WithTracerProvider(tp), s3.WithMeterProvider(mp), s3.WithSDKSpans(false)}},
+		{"obskit_sdk_spans", []s3.Option{s3.WithTracerProvider(tp), s3.WithMeterProvider(mp), s3.WithSDKSpans(true)}},
 		{"obskit_sync_spans", []s3.Option{s3.WithTracerProvider(syncTP), s3.WithMeterProvider(mp)}},
 		// The instrumentation's structure alone (decorator, attempt middleware) with no-op
 		// providers, and the metrics alone: where the rest of the overhead goes.
@@ -141,9 +141,9 @@ func BenchmarkPutOverhead(b *testing.B) {
 }
 
 // BenchmarkPutLocal puts 1 KiB objects to versitygw on loopback with the bare SDK PutObject and
-// with obskit (instrumented as telemetry.Setup sets it up, SDK spans on), each alone (allocs/op)
-// and interleaved (latency-ratio: obskit's total latency over the SDK's, one of each per
-// iteration in alternating order).
+// with obskit (instrumented as telemetry.Setup sets it up, by default: SDK spans off), each
+// alone (allocs/op) and interleaved (latency-ratio: obskit's total latency over the SDK's, one
+// of each per iteration in alternating order).
 //
 //	go test -run '^$' -bench PutLocal -benchtime 3000x -count 6 ./objstore/s3/
 func BenchmarkPutLocal(b *testing.B) {
@@ -195,13 +195,13 @@ func BenchmarkPutLocal(b *testing.B) {
 	// latencies, median-ratio that of the median latencies (the runs of a shared machine have
 	// outliers that weigh on totals), cpu-overhead-ns the difference in CPU time of the calling
 	// thread per Put. obskit_uninstrumented (obskit's client, no spans or metrics) tells the
-	// client's settings apart from the instrumentation; no_sdk_spans and noop_providers split the
+	// client's settings apart from the instrumentation; sdk_spans and noop_providers split the
 	// instrumentation's cost as in BenchmarkPutOverhead.
 	for _, v := range []struct {
 		name string
 		put  func()
 	}{{"obskit_vs_sdk", obskitPut}, {"obskit_uninstrumented_vs_sdk", putWith(bareObskit)},
-		{"obskit_no_sdk_spans_vs_sdk", putWith(openVersity(b, srv, "", s3.WithTracerProvider(tp), s3.WithMeterProvider(mp), s3.WithSDKSpans(false)))},
+		{"obskit_sdk_spans_vs_sdk", putWith(openVersity(b, srv, "", s3.WithTracerProvider(tp), s3.WithMeterProvider(mp), s3.WithSDKSpans(true)))},
 		{"obskit_noop_providers_vs_sdk", putWith(openVersity(b, srv, "", s3.WithTracerProvider(tracenoop.NewTracerProvider()), s3.WithMeterProvider(metricnoop.NewMeterProvider())))},
 	} {
 		b.Run(v.name, func(b *testing.B) {
