@@ -10,6 +10,8 @@
 //   - cut by a TCP reset (SO_LINGER 0) half way through its request body or, for requests
 //     without a body, half way through the server's response body;
 //   - delayed, then forwarded;
+//   - for requests without a body, held half way through the server's response body until the
+//     client goes away (a stalled connection);
 //   - forwarded untouched.
 //
 // The Host header is passed through unchanged, so AWS Signature V4 signatures computed for the

@@ -26,18 +26,21 @@ type Faults struct {
 	Delay float64
 	// DelayFor is how long a delayed request is held. Default: 2s.
 	DelayFor time.Duration
+	// Stall is the probability of holding a response half way through its body (for requests
+	// without a body) until the client goes away, as a stalled connection does.
+	Stall float64
 	// Only, when set, limits the faults to the requests it accepts; the others are forwarded
 	// untouched and draw no random number. It is called from the serving goroutines.
 	Only func(*http.Request) bool
 }
 
 func (f Faults) validate() error {
-	for _, p := range []float64{f.SlowDown, f.Reset, f.Delay} {
+	for _, p := range []float64{f.SlowDown, f.Reset, f.Delay, f.Stall} {
 		if p < 0 || p > 1 {
 			return fmt.Errorf("faultproxy: probability %v out of [0, 1]", p)
 		}
 	}
-	if f.SlowDown+f.Reset+f.Delay > 1 {
+	if f.SlowDown+f.Reset+f.Delay+f.Stall > 1 {
 		return errors.New("faultproxy: probabilities add up to more than 1")
 	}
 	return nil
@@ -55,15 +58,17 @@ type Counts struct {
 	Delays int64
 	// BadGateways is the number of requests answered 502 because the server could not be reached.
 	BadGateways int64
+	// Stalls is the number of responses held half way through their body.
+	Stalls int64
 }
 
-// Faults returns the number of faults injected (SlowDowns + Resets + Delays).
-func (c Counts) Faults() int64 { return c.SlowDowns + c.Resets + c.Delays }
+// Faults returns the number of faults injected (SlowDowns + Resets + Delays + Stalls).
+func (c Counts) Faults() int64 { return c.SlowDowns + c.Resets + c.Delays + c.Stalls }
 
 // String returns a one-line summary for test logs.
 func (c Counts) String() string {
-	return fmt.Sprintf("requests=%d slowdown=%d reset=%d delay=%d bad_gateway=%d",
-		c.Requests, c.SlowDowns, c.Resets, c.Delays, c.BadGateways)
+	return fmt.Sprintf("requests=%d slowdown=%d reset=%d delay=%d stall=%d bad_gateway=%d",
+		c.Requests, c.SlowDowns, c.Resets, c.Delays, c.Stalls, c.BadGateways)
 }
 
 // Proxy is a running fault-injecting reverse proxy. Its methods are safe for concurrent use.
@@ -79,7 +84,7 @@ type Proxy struct {
 	rng    *rand.Rand
 	faults Faults
 
-	requests, slowDowns, resets, delays, badGateways atomic.Int64
+	requests, slowDowns, resets, delays, stalls, badGateways atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error
@@ -170,6 +175,7 @@ func (p *Proxy) Counts() Counts {
 		Resets:      p.resets.Load(),
 		Delays:      p.delays.Load(),
 		BadGateways: p.badGateways.Load(),
+		Stalls:      p.stalls.Load(),
 	}
 }
 
@@ -191,6 +197,7 @@ const (
 	faultSlowDown
 	faultReset
 	faultDelay
+	faultStall
 )
 
 func (p *Proxy) draw(r *http.Request) (fault, time.Duration) {
@@ -208,6 +215,8 @@ func (p *Proxy) draw(r *http.Request) (fault, time.Duration) {
 		return faultReset, 0
 	case x < f.SlowDown+f.Reset+f.Delay:
 		return faultDelay, f.DelayFor
+	case x < f.SlowDown+f.Reset+f.Delay+f.Stall:
+		return faultStall, 0
 	}
 	return faultNone, 0
 }
@@ -226,6 +235,13 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.proxy.ServeHTTP(&resettingWriter{ResponseWriter: w}, r)
+	case faultStall:
+		if hasBody(r) {
+			p.proxy.ServeHTTP(w, r) // only response bodies stall
+			return
+		}
+		p.stalls.Add(1)
+		p.proxy.ServeHTTP(&stallingWriter{ResponseWriter: w, done: r.Context().Done()}, r)
 	case faultDelay:
 		p.delays.Add(1)
 		t := time.NewTimer(delay)
@@ -359,3 +375,54 @@ func (rw *resettingWriter) FlushError() error {
 }
 
 func discardLogger() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// stallingWriter passes the status and headers through and about half of the response body,
+// then holds the response until the client goes away.
+type stallingWriter struct {
+	http.ResponseWriter
+	done    <-chan struct{}
+	length  int64 // declared Content-Length, -1 when unknown
+	written int64
+	stalled bool
+}
+
+func (sw *stallingWriter) WriteHeader(code int) {
+	sw.length = -1
+	if cl := sw.Header().Get("Content-Length"); cl != "" {
+		var n int64
+		if _, err := fmt.Sscan(cl, &n); err == nil {
+			sw.length = n
+		}
+	}
+	sw.ResponseWriter.WriteHeader(code)
+}
+
+func (sw *stallingWriter) Write(b []byte) (int, error) {
+	if sw.stalled {
+		return 0, net.ErrClosed
+	}
+	limit := int64(len(b))
+	if sw.length > 0 {
+		limit = max(sw.length/2-sw.written, 1)
+	}
+	n := int(min(limit, int64(len(b))))
+	n, err := sw.ResponseWriter.Write(b[:n])
+	sw.written += int64(n)
+	if err != nil || n == len(b) && (sw.length <= 0 || sw.written < sw.length/2) {
+		return n, err
+	}
+	sw.stalled = true
+	if f, ok := sw.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+	<-sw.done
+	return n, net.ErrClosed
+}
+
+// FlushError flushes until the response stalls, then reports it closed.
+func (sw *stallingWriter) FlushError() error {
+	if sw.stalled {
+		return net.ErrClosed
+	}
+	return http.NewResponseController(sw.ResponseWriter).Flush()
+}

@@ -137,6 +137,31 @@ func TestFaults(t *testing.T) {
 			},
 			counts: faultproxy.Counts{Requests: 1, Delays: 1},
 		},
+		{
+			name: "stall mid response body", faults: faultproxy.Faults{Stall: 1}, method: http.MethodGet,
+			check: func(t *testing.T, resp *http.Response, err error, _ time.Duration) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				half := make([]byte, 32<<10)
+				if _, err := io.ReadFull(resp.Body, half); err != nil {
+					t.Fatalf("reading the first half: %v", err)
+				}
+				got := make(chan error, 1)
+				go func() {
+					_, err := resp.Body.Read(make([]byte, 1))
+					got <- err
+				}()
+				select {
+				case err := <-got:
+					t.Fatalf("read past the stall point: %v", err)
+				case <-time.After(300 * time.Millisecond):
+				}
+				resp.Body.Close()
+				<-got
+			},
+			counts: faultproxy.Counts{Requests: 1, Stalls: 1},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
