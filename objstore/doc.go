@@ -20,10 +20,37 @@
 // Keys are checked by [ValidateKey] before any request: non-empty, at most 1024 bytes of UTF-8,
 // no control characters, no leading '/', no "." or ".." segment. Errors are [*OpError] values
 // (operation, key, cause) wrapping the sentinels [ErrNotFound], [ErrInvalidKey],
-// [ErrInvalidRange], [ErrIntegrity], [ErrClosed], so errors.Is and [IsNotFound],
-// [IsInvalidKey], [IsIntegrity], [IsClosed] work with every provider. Put is all-or-nothing;
-// Delete is idempotent; Exists answers false, not an error, for a missing object; List is in
-// lexical key order; a range read starting at or past the end reads nothing.
+// [ErrInvalidRange], [ErrIntegrity], [ErrClosed], [ErrPreconditionFailed],
+// [ErrInvalidArgument], so errors.Is and [IsNotFound], [IsInvalidKey], [IsIntegrity],
+// [IsClosed], [IsPreconditionFailed] work with every provider. Put is all-or-nothing; Delete is
+// idempotent; Exists answers false, not an error, for a missing object; List is in lexical key
+// order; a range read starting at or past the end reads nothing.
+//
+// # Writes, copies, batch deletes and directories
+//
+// Every provider honours the whole [Bucket] interface; nothing in it is S3-only:
+//
+//	err := b.Put(ctx, "reports/r.csv", r, size,
+//		objstore.WithContentType("text/csv"),                    // and WithContentEncoding,
+//		objstore.WithMetadata(map[string]string{"owner": "a"}),  // WithCacheControl,
+//		objstore.WithIfNotExists())                              // WithContentDisposition
+//	a, _ := b.Attributes(ctx, "reports/r.csv")                   // a.ContentType, a.Metadata, a.ETag
+//	err = b.Put(ctx, "reports/r.csv", r2, n2, objstore.WithIfMatch(a.ETag)) // compare-and-swap
+//	err = b.Copy(ctx, "archive/r.csv", "reports/r.csv")        // server-side, metadata kept
+//	err = b.DeleteMany(ctx, keys)                              // *DeleteManyError per failed key
+//	for e, err := range b.List(ctx, "reports/", objstore.WithDelimiter("/")) { … e.IsDir … }
+//
+// Put options ([PutOption]) are checked by [ValidatePutOptions] before any request (header
+// values of printable ASCII, metadata keys in lower case, at most [MaxMetadataSize] bytes of
+// metadata, one condition at most), so they fail alike everywhere with [ErrInvalidArgument].
+// The conditions [WithIfNotExists] (create-only) and [WithIfMatch] (compare-and-swap on the
+// ETag) are checked by the store atomically with the write; a condition that does not hold
+// fails with [ErrPreconditionFailed] and stores nothing. Copy keeps the source's content
+// headers and metadata unless an option sets any of them, and then replaces them all.
+//
+// What only S3 can do is reached with [As] on the provider's own type: objstore/s3's
+// *s3.Bucket presigns GET and PUT URLs (PresignGet, PresignPut), and its configuration asks for
+// server-side encryption of every object written (OBSKIT_S3_SSE); see objstore/s3.
 //
 // # OpenTelemetry
 //
@@ -39,16 +66,24 @@
 //	objstore.exists       client  Exists returns
 //	objstore.list         client  iteration stops (span starts when iteration starts)
 //	objstore.delete       client  Delete returns
+//	objstore.copy         client  Copy returns
+//	objstore.delete_many  client  DeleteMany returns
 //
 // Span attributes:
 //
-//	objstore.operation   string   put, get, get_range, attributes, exists, list, delete
+//	objstore.operation   string   put, get, get_range, attributes, exists, list, delete, copy,
+//	                              delete_many
 //	aws.s3.bucket        string   the name given by WithBucketName (absent without it)
-//	aws.s3.key           string   the object key (not on list spans)
+//	aws.s3.key           string   the object key; copy: the destination (not on list and
+//	                              delete_many spans)
+//	aws.s3.copy_source   string   copy only: the source, as bucket/key when the bucket name
+//	                              is known
 //	objstore.prefix      string   list only: the prefix
-//	objstore.objects     int      list only: objects yielded
+//	objstore.objects     int      list: entries yielded (directories included); delete_many:
+//	                              keys given
 //	objstore.success     bool     true when the operation did what was asked
-//	objstore.outcome     string   success, not_found, canceled, failure (see Outcome)
+//	objstore.outcome     string   success, not_found, canceled, precondition_failed, failure
+//	                              (see Outcome)
 //	objstore.latency_ms  float64  duration in milliseconds (Get: until Close)
 //	objstore.bytes       int      content bytes: the object's size for a successful Put,
 //	                              bytes read before Close for Get/GetRange, else 0
@@ -60,8 +95,10 @@
 // A failure also sets the span status to Error with the error's message and records it as an
 // exception event; otherwise the status is left Unset. Expected results are not failures (as in
 // thanos objstore): cancellation of the caller's context (context.Canceled; an expired deadline
-// is a failure), and a missing object asked for by Get, GetRange or Attributes (outcome
-// not_found, objstore.success=false, status Unset). Exists of a missing object is a success.
+// is a failure), a missing object asked for by Get, GetRange or Attributes (outcome
+// not_found, objstore.success=false, status Unset), and a conditional Put or Copy whose
+// condition does not hold (outcome precondition_failed, status Unset). Exists of a missing
+// object is a success.
 // A reader returned by Get counts bytes with an integer add per Read (no allocation); a reader
 // never closed leaves its span unended and its operation in flight.
 //
@@ -93,7 +130,8 @@
 // Nothing here reads the environment. [Instrument] takes [WithTracerProvider] and
 // [WithMeterProvider] (default: the OTel globals), [WithBucketName] and [WithStats];
 // [UploadMany] takes [WithConcurrency] (default 16) and [WithProgress]; [Open] takes
-// [WithRegistry] and [WithInstrumentation]. A nil option is skipped, and a zero value (nil
+// [WithRegistry] and [WithInstrumentation]; Put and Copy take [PutOption]s, List
+// [ListOption]s. A nil option is skipped, and a zero value (nil
 // provider, empty name, concurrency below 1) leaves the default. A service usually reads one
 // variable (e.g. OBJSTORE_URL) and passes it to Open; objstore/s3 documents its own variables.
 //

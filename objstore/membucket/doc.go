@@ -4,7 +4,9 @@
 //
 // It follows the same contract as every provider (it passes objstoretest): keys are checked
 // with [objstore.ValidateKey], Put is all-or-nothing, List is in lexical key order, and every
-// object gets an MD5 ETag and a CRC32C checksum.
+// object gets an MD5 ETag and a CRC32C checksum. Content headers and metadata are kept with the
+// object; conditions (objstore.WithIfNotExists, WithIfMatch) are checked under the lock that
+// replaces the object, so they are atomic; Copy shares the source's content.
 //
 // # Configuration
 //

@@ -48,6 +48,9 @@ var _ objstore.Bucket = (*Bucket)(nil)
 // instrumentation is off. cfg is valid.
 func newBucket(client *s3.Client, cfg Config, o options, closeIdle func()) objstore.Bucket {
 	checksum := types.ChecksumAlgorithm(strings.ToUpper(cfg.Checksum))
+	if cfg.ChecksumWhen == ChecksumWhenRequired {
+		checksum, cfg.VerifyGet = "", false
+	}
 	tm := transfermanager.New(client, func(to *transfermanager.Options) {
 		to.PartSizeBytes = cfg.PartSize
 		// Objects of at least one part size go multipart, so the first read buffers one part
@@ -55,7 +58,7 @@ func newBucket(client *s3.Client, cfg Config, o options, closeIdle func()) objst
 		to.MultipartUploadThreshold = cfg.PartSize
 		to.Concurrency = cfg.PartConcurrency
 		to.ChecksumAlgorithm = tmtypes.ChecksumAlgorithm(checksum)
-		to.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenSupported
+		to.RequestChecksumCalculation = cfg.checksumCalculation()
 		to.FailTimeout = abortTimeout
 	})
 	b := &Bucket{client: client, tm: tm, bucket: cfg.Bucket, partSize: cfg.PartSize,

@@ -44,12 +44,19 @@ func New(ctx context.Context, cfg Config, opts ...Option) (objstore.Bucket, erro
 		return nil, fmt.Errorf("objstore/s3: invalid configuration: %w", err)
 	}
 	o := newOptions(opts)
+	tlsConfig, err := cfg.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
 	httpClient := awshttp.NewBuildableClient().
 		WithDialerOptions(func(d *net.Dialer) { d.Timeout = cfg.DialTimeout }).
 		WithTransportOptions(func(tr *http.Transport) {
 			tr.MaxIdleConns = max(cfg.MaxConns, 100)
 			tr.MaxIdleConnsPerHost = cfg.MaxConns
 			tr.ResponseHeaderTimeout = cfg.ResponseHeaderTimeout
+			if tlsConfig != nil {
+				tr.TLSClientConfig = tlsConfig // AWS_CA_BUNDLE, with static keys too
+			}
 		})
 	awsCfg, err := loadAWSConfig(ctx, cfg, httpClient)
 	if err != nil {
@@ -60,7 +67,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (objstore.Bucket, erro
 		if cfg.Endpoint != "" {
 			so.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
-		so.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenSupported
+		so.RequestChecksumCalculation = cfg.checksumCalculation()
 		so.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 		so.DisableLogOutputChecksumValidationSkipped = true
 		instrumentClient(so, o, cfg)
@@ -84,7 +91,12 @@ func NewFromClient(client *s3.Client, cfg Config, opts ...Option) (objstore.Buck
 		return nil, fmt.Errorf("objstore/s3: invalid configuration: %w", err)
 	}
 	o := newOptions(opts)
-	derived := s3.New(client.Options(), func(so *s3.Options) { instrumentClient(so, o, cfg) })
+	derived := s3.New(client.Options(), func(so *s3.Options) {
+		if cfg.ChecksumWhen == ChecksumWhenRequired {
+			so.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		}
+		instrumentClient(so, o, cfg)
+	})
 	return newBucket(derived, cfg, o, nil), nil
 }
 

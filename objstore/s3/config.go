@@ -1,11 +1,18 @@
 package s3
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/esper-platform/obskit/envconfig"
 )
@@ -44,6 +51,9 @@ type Config struct {
 
 	Checksum  string `env:"OBSKIT_S3_CHECKSUM" envDefault:"CRC32C" desc:"checksum sent with every upload and verified by the server: CRC32, CRC32C, SHA1 or SHA256"`
 	VerifyGet bool   `env:"OBSKIT_S3_VERIFY_GET" envDefault:"true" desc:"verify the stored checksum of whole objects read with Get"`
+
+	ChecksumWhen string `env:"OBSKIT_S3_CHECKSUM_WHEN" envDefault:"supported" desc:"when requests carry checksums: supported (every upload carries OBSKIT_S3_CHECKSUM and Get verifies) or required (only requests S3 requires one for, such as DeleteObjects; for servers that reject checksums)"`
+	CABundle     string `env:"AWS_CA_BUNDLE" desc:"PEM file of the certificate authorities to trust for an https endpoint, instead of the system's; honoured with static keys and with the default credential chain"`
 
 	SSE         string `env:"OBSKIT_S3_SSE" desc:"server-side encryption asked for every object written (Put, Copy): AES256 (SSE-S3), aws:kms or aws:kms:dsse (SSE-KMS); empty: the bucket's default"`
 	SSEKMSKeyID string `env:"OBSKIT_S3_SSE_KMS_KEY_ID" desc:"KMS key ID or ARN for OBSKIT_S3_SSE=aws:kms or aws:kms:dsse; empty: the account's AWS managed key"`
@@ -116,6 +126,14 @@ func (c *Config) Validate() error {
 	if !validChecksum(c.Checksum) {
 		bad("OBSKIT_S3_CHECKSUM", "Checksum", envconfig.ErrInvalid, "want one of "+strings.Join(checksums, ", "))
 	}
+	if c.ChecksumWhen != ChecksumWhenSupported && c.ChecksumWhen != ChecksumWhenRequired {
+		bad("OBSKIT_S3_CHECKSUM_WHEN", "ChecksumWhen", envconfig.ErrInvalid, "want supported or required")
+	}
+	if c.CABundle != "" {
+		if _, err := caPool(c.CABundle); err != nil {
+			bad("AWS_CA_BUNDLE", "CABundle", envconfig.ErrInvalid, err.Error())
+		}
+	}
 	switch c.SSE {
 	case "", "AES256", "aws:kms", "aws:kms:dsse":
 	default:
@@ -137,4 +155,50 @@ func validChecksum(s string) bool {
 		}
 	}
 	return false
+}
+
+// The values of OBSKIT_S3_CHECKSUM_WHEN ([Config.ChecksumWhen]).
+const (
+	// ChecksumWhenSupported: every upload carries a checksum the server verifies, and Get
+	// verifies the stored one (OBSKIT_S3_VERIFY_GET).
+	ChecksumWhenSupported = "supported"
+	// ChecksumWhenRequired: only requests for which S3 requires a checksum carry one (such as
+	// DeleteObjects); uploads carry none and Get verifies nothing, for S3-compatible servers
+	// that reject the checksum headers. The SDK offers no way to turn the required ones off.
+	ChecksumWhenRequired = "required"
+)
+
+// caPool reads the PEM file of certificate authorities at path. Its error names the problem,
+// not the file's content.
+func caPool(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("want a readable PEM file (%v)", errors.Unwrap(err))
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, errors.New("want a PEM file holding at least one certificate")
+	}
+	return pool, nil
+}
+
+// tlsConfig returns the TLS configuration of the endpoint's connections: nil (the defaults)
+// unless a CA bundle is configured.
+func (c *Config) tlsConfig() (*tls.Config, error) {
+	if c.CABundle == "" {
+		return nil, nil
+	}
+	pool, err := caPool(c.CABundle)
+	if err != nil {
+		return nil, fmt.Errorf("objstore/s3: AWS_CA_BUNDLE: %w", err)
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
+}
+
+// checksumCalculation is the SDK's request checksum setting for c.
+func (c *Config) checksumCalculation() aws.RequestChecksumCalculation {
+	if c.ChecksumWhen == ChecksumWhenRequired {
+		return aws.RequestChecksumCalculationWhenRequired
+	}
+	return aws.RequestChecksumCalculationWhenSupported
 }

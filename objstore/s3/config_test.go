@@ -31,7 +31,8 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	documented := s3.Config{Bucket: "b", Region: "us-east-1", PartSize: 8 << 20, PartConcurrency: 5,
 		MaxConns: 256, MaxAttempts: 8, MaxBackoff: 20 * time.Second, DialTimeout: 5 * time.Second,
-		ResponseHeaderTimeout: 60 * time.Second, Checksum: "CRC32C", VerifyGet: true}
+		ResponseHeaderTimeout: 60 * time.Second, Checksum: "CRC32C", VerifyGet: true,
+		ChecksumWhen: "supported"}
 	if def != documented {
 		t.Errorf("DefaultConfig %+v\ndocumented    %+v", def, documented)
 	}
@@ -52,6 +53,10 @@ func TestConfigInvalid(t *testing.T) {
 		{"secret without key", map[string]string{"AWS_SECRET_ACCESS_KEY": secret}, "AWS_ACCESS_KEY_ID"},
 		{"zero concurrency", map[string]string{"OBSKIT_S3_PART_CONCURRENCY": "0"}, "OBSKIT_S3_PART_CONCURRENCY"},
 		{"bad duration", map[string]string{"OBSKIT_S3_MAX_BACKOFF": "soon"}, "OBSKIT_S3_MAX_BACKOFF"},
+		{"bad checksum when", map[string]string{"OBSKIT_S3_CHECKSUM_WHEN": "never"}, "OBSKIT_S3_CHECKSUM_WHEN"},
+		{"missing CA bundle", map[string]string{"AWS_CA_BUNDLE": "/nonexistent/ca.pem"}, "AWS_CA_BUNDLE"},
+		{"bad SSE", map[string]string{"OBSKIT_S3_SSE": "rot13"}, "OBSKIT_S3_SSE"},
+		{"KMS key without KMS", map[string]string{"OBSKIT_S3_SSE": "AES256", "OBSKIT_S3_SSE_KMS_KEY_ID": "k"}, "OBSKIT_S3_SSE_KMS_KEY_ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

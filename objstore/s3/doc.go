@@ -52,8 +52,41 @@
 //
 // Errors are [*objstore.OpError] values: a missing key wraps [objstore.ErrNotFound], a rejected
 // checksum [objstore.ErrIntegrity]; the SDK's error stays in the chain (errors.As to
-// smithy.APIError gives the S3 error code). Requests are signed in headers, never presigned, and
-// no error or span carries credentials, signatures or auth headers.
+// smithy.APIError gives the S3 error code); a condition that does not hold (412
+// PreconditionFailed, 409 ConditionalRequestConflict, or NoSuchKey for If-Match) wraps
+// [objstore.ErrPreconditionFailed]. Requests are signed in headers, and no error or span
+// carries credentials, signatures, auth headers or presigned URLs.
+//
+// # Put options, conditions, copies, batch deletes, listing, presigned URLs
+//
+// Put sends its options as S3 headers (Content-Type, Content-Encoding, Cache-Control,
+// Content-Disposition, x-amz-meta-*) on PutObject or CreateMultipartUpload, and its condition
+// (If-None-Match: *, If-Match) on PutObject or CompleteMultipartUpload, where the server checks
+// it atomically; Attributes returns them with the ETag, version ID and encryption. Copy measures
+// the source with HeadObject and copies up to 5 GiB with one CopyObject (MetadataDirective COPY,
+// or REPLACE when options set headers or metadata), larger objects and every conditional copy
+// with UploadPartCopy parts and CompleteMultipartUpload (versitygw v1.8.0 ignores conditions on
+// CopyObject but checks them there), each part pinned to the source's ETag; a failed one is
+// aborted. DeleteMany sends DeleteObjects with up to 1,000 keys a request (quiet mode: only
+// errors come back, one per key). List with objstore.WithDelimiter sends the delimiter and
+// yields S3's common prefixes as directory entries, in key order with the objects.
+//
+// OBSKIT_S3_SSE (AES256, aws:kms, aws:kms:dsse) and OBSKIT_S3_SSE_KMS_KEY_ID ask for
+// server-side encryption on every request that writes an object (PutObject,
+// CreateMultipartUpload, CopyObject), so a bucket policy that requires it accepts obskit's
+// uploads. Encryption is a setting of the bucket, not a Put option: the portable providers
+// could not honour it, and a policy applies to a whole bucket.
+//
+// [*Bucket] presigns URLs, reached through the decorator with objstore.As:
+//
+//	var sb *s3.Bucket
+//	if objstore.As(bucket, &sb) {
+//		get, err := sb.PresignGet(ctx, key, 15*time.Minute)
+//		put, err := sb.PresignPut(ctx, key, 15*time.Minute, objstore.WithContentType("image/png"))
+//	}
+//
+// Presigning sends no request and records nothing: a URL carries a signature, so it is returned
+// to the caller and appears in no span, metric, log record or error.
 //
 // # Configuration
 //
@@ -77,6 +110,13 @@
 //	OBSKIT_S3_RESPONSE_HEADER_TIMEOUT wait for response headers, default 60s
 //	OBSKIT_S3_CHECKSUM                CRC32, CRC32C (default), SHA1 or SHA256
 //	OBSKIT_S3_VERIFY_GET              verify checksums on Get, default true
+//	OBSKIT_S3_CHECKSUM_WHEN           supported (default) or required: checksums only where S3
+//	                                  requires them, for servers that reject them
+//	AWS_CA_BUNDLE                     PEM file of CAs to trust for an https endpoint (static keys
+//	                                  or default chain alike)
+//	OBSKIT_S3_SSE                     server-side encryption of objects written: AES256, aws:kms,
+//	                                  aws:kms:dsse; empty: the bucket's default
+//	OBSKIT_S3_SSE_KMS_KEY_ID          KMS key for aws:kms; empty: the AWS managed key
 //	OBSKIT_S3_SDK_SPANS               record the SDK's own spans, default false
 //
 // The secrets also read from files (AWS_SECRET_ACCESS_KEY_FILE=/run/secrets/…) and print as

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"maps"
@@ -11,6 +12,9 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -260,6 +264,123 @@ func TestSSE(t *testing.T) {
 	for _, op := range []string{"PutObject", "CreateMultipartUpload", "CopyObject"} {
 		if got, ok := seen[op]; !ok || got != want {
 			t.Errorf("%s sent encryption headers %q (seen %t), want %q", op, got, ok, want)
+		}
+	}
+}
+
+// TestChecksumWhenRequired: with OBSKIT_S3_CHECKSUM_WHEN=required no upload carries a checksum
+// (single or multipart, nor Copy), and DeleteObjects, which S3 requires one for, still works.
+func TestChecksumWhenRequired(t *testing.T) {
+	srv := testserver.StartVersity(t)
+	target, _ := url.Parse(srv.Endpoint)
+	var (
+		mu      sync.Mutex
+		summed  []string
+		uploads int
+	)
+	proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(target)
+		r.Out.Host = r.In.Host
+		if r.In.Method != http.MethodPut {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		uploads++
+		for name := range r.In.Header {
+			if n := strings.ToLower(name); strings.HasPrefix(n, "x-amz-checksum-") || n == "x-amz-sdk-checksum-algorithm" || n == "x-amz-trailer" {
+				summed = append(summed, r.In.Method+" "+r.In.URL.Path+" "+n)
+			}
+		}
+	}})
+	defer proxy.Close()
+	for _, when := range []string{s3.ChecksumWhenSupported, s3.ChecksumWhenRequired} {
+		t.Run(when, func(t *testing.T) {
+			mu.Lock()
+			summed, uploads = nil, 0
+			mu.Unlock()
+			cfg := versityConfig(srv, proxy.URL)
+			cfg.PartSize = s3.MinPartSize
+			cfg.ChecksumWhen = when
+			b := openConfig(t, cfg)
+			ctx := context.Background()
+			large := content(5, s3.MinPartSize+1)
+			for _, data := range [][]byte{[]byte("small"), large} {
+				if err := b.Put(ctx, "sum/"+when+strconv.Itoa(len(data)), bytes.NewReader(data), int64(len(data))); err != nil {
+					t.Fatal(err)
+				}
+				rc, err := b.Get(ctx, "sum/"+when+strconv.Itoa(len(data)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := io.ReadAll(rc)
+				rc.Close()
+				if err != nil || !bytes.Equal(got, data) {
+					t.Fatalf("Get: %d bytes, %v", len(got), err)
+				}
+			}
+			if err := b.Copy(ctx, "sum/"+when+"copy", "sum/"+when+"5"); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.DeleteMany(ctx, []string{"sum/" + when + "5", "sum/" + when + "copy"}); err != nil {
+				t.Fatalf("DeleteMany: %v", err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if uploads < 4 {
+				t.Fatalf("%d PUT requests seen, want at least 4", uploads)
+			}
+			if when == s3.ChecksumWhenRequired && len(summed) > 0 {
+				t.Errorf("uploads carried checksums: %q", summed)
+			}
+			if when == s3.ChecksumWhenSupported && len(summed) < 3 {
+				t.Errorf("%d uploads carried checksums (%q), want every Put's", len(summed), summed)
+			}
+		})
+	}
+}
+
+// TestCABundle: an https endpoint whose certificate a private CA signed is reached with static
+// keys when AWS_CA_BUNDLE names that CA, and refused without it.
+func TestCABundle(t *testing.T) {
+	srv := testserver.StartVersity(t)
+	target, _ := url.Parse(srv.Endpoint)
+	tlsSrv := httptest.NewTLSServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(target)
+		r.Out.Host = r.In.Host
+	}})
+	defer tlsSrv.Close()
+	bundle := filepath.Join(t.TempDir(), "ca.pem")
+	pemData := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw})
+	if err := os.WriteFile(bundle, pemData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	cfg := versityConfig(srv, tlsSrv.URL)
+	cfg.MaxAttempts = 1
+
+	cfg.CABundle = bundle
+	b := openConfig(t, cfg)
+	if err := b.Put(ctx, "tls/a", bytes.NewReader([]byte("x")), 1); err != nil {
+		t.Fatalf("Put over https with AWS_CA_BUNDLE: %v", err)
+	}
+
+	cfg.CABundle = ""
+	b = openConfig(t, cfg)
+	if err := b.Put(ctx, "tls/b", bytes.NewReader([]byte("x")), 1); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("Put over https without the CA: %v, want a certificate error", err)
+	}
+
+	for _, bad := range []string{filepath.Join(t.TempDir(), "missing.pem"), bundle + ".txt"} {
+		if bad == bundle+".txt" {
+			if err := os.WriteFile(bad, []byte("not a certificate"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cfg.CABundle = bad
+		_, err := s3.New(ctx, cfg)
+		if err == nil || !strings.Contains(err.Error(), "AWS_CA_BUNDLE") || strings.Contains(err.Error(), "not a certificate") {
+			t.Errorf("New with AWS_CA_BUNDLE=%s: %v, want an error naming the variable, not the content", bad, err)
 		}
 	}
 }
