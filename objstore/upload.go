@@ -18,6 +18,8 @@ type UploadItem struct {
 	// Open returns the content. It is called when the item's upload starts, not before, so
 	// thousands of items do not hold thousands of open files; the reader is closed after Put.
 	Open func() (io.ReadCloser, error)
+	// Options are passed to Put (content type, metadata, a condition…); none by default.
+	Options []PutOption
 }
 
 // BytesItem returns an UploadItem storing data under key.
@@ -207,7 +209,7 @@ func uploadOne(ctx context.Context, b Bucket, it UploadItem) UploadResult {
 		cr = &countingReader{r: rc}
 		r = cr
 	}
-	err = b.Put(ctx, it.Key, r, it.Size)
+	err = b.Put(ctx, it.Key, r, it.Size, it.Options...)
 	_ = rc.Close() // the content was read (or not) by Put; a close error changes nothing stored
 	res.Duration = time.Since(start)
 	switch {

@@ -199,3 +199,20 @@ func TestUploadManyEmpty(t *testing.T) {
 		t.Errorf("UploadMany(nil) = %v, %v", res, err)
 	}
 }
+
+func TestUploadManyOptions(t *testing.T) {
+	b := membucket.New()
+	ctx := context.Background()
+	item := objstore.BytesItem("typed", []byte("{}"))
+	item.Options = []objstore.PutOption{objstore.WithContentType("application/json"), objstore.WithIfNotExists()}
+	if _, err := objstore.UploadMany(ctx, b, []objstore.UploadItem{item}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := b.Attributes(ctx, "typed"); err != nil || a.ContentType != "application/json" {
+		t.Errorf("Attributes: %+v, %v; want the item's content type", a, err)
+	}
+	_, err := objstore.UploadMany(ctx, b, []objstore.UploadItem{item})
+	if !objstore.IsPreconditionFailed(err) {
+		t.Errorf("second create-only UploadMany: %v, want ErrPreconditionFailed", err)
+	}
+}

@@ -140,6 +140,51 @@ func BenchmarkPutOverhead(b *testing.B) {
 	}
 }
 
+// BenchmarkPutOptionsOverhead measures what Put options cost per call, against the in-memory
+// transport with the instrumentation off: a Put with a content type, two metadata entries and
+// a create-only condition against a plain Put, interleaved (cpuclock.Pair), and each alone.
+//
+//	go test -run '^$' -bench PutOptionsOverhead -benchtime 20000x -count 3 ./objstore/s3/
+func BenchmarkPutOptionsOverhead(b *testing.B) {
+	data := bytes.Repeat([]byte("x"), 1024)
+	ctx := context.Background()
+	bk, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bench"), s3.WithInstrumentation(false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	md := map[string]string{"owner": "bench", "run": "1"}
+	plain := func() {
+		if err := bk.Put(ctx, "a/key", bytes.NewReader(data), int64(len(data))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	withOptions := func() {
+		err := bk.Put(ctx, "a/key", bytes.NewReader(data), int64(len(data)),
+			objstore.WithContentType("application/json"), objstore.WithMetadata(md), objstore.WithIfNotExists())
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("plain", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			plain()
+		}
+	})
+	b.Run("options", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			withOptions()
+		}
+	})
+	b.Run("options_vs_plain", func(b *testing.B) {
+		plainNs, optNs := cpuclock.Pair(b, plain, withOptions)
+		b.ReportMetric(plainNs, "plain-cpu-ns/op")
+		b.ReportMetric(optNs, "options-cpu-ns/op")
+		b.ReportMetric(optNs-plainNs, "overhead-cpu-ns/op")
+	})
+}
+
 // BenchmarkPutLocal puts 1 KiB objects to versitygw on loopback with the bare SDK PutObject and
 // with obskit (instrumented as telemetry.Setup sets it up, by default: SDK spans off), each
 // alone (allocs/op) and interleaved (latency-ratio: obskit's total latency over the SDK's, one
