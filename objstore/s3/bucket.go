@@ -38,6 +38,7 @@ type Bucket struct {
 	// at least the part size, partConcurrency at a time.
 	copyThreshold   int64
 	partConcurrency int
+	bodyIdle        time.Duration // how long a Get's body may stall before it is resumed
 	closed          atomic.Bool
 	closeIdle       func() // closes the idle connections of a client built by New; nil otherwise
 }
@@ -65,6 +66,7 @@ func newBucket(client *s3.Client, cfg Config, o options, closeIdle func()) objst
 		checksum: checksum, verifyGet: cfg.VerifyGet, closeIdle: closeIdle,
 		sse: types.ServerSideEncryption(cfg.SSE), kmsKeyID: cfg.SSEKMSKeyID,
 		copyThreshold: maxCopyObjectSize, partConcurrency: cfg.PartConcurrency}
+	b.bodyIdle = idleTimeout(client)
 	if !o.instrument {
 		return b
 	}

@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -47,6 +49,14 @@ type objectReader struct {
 	etag      string
 	versionID string
 
+	// idle is how long a Read may wait for a byte before the body counts as broken (stalled);
+	// 0: forever. timer closes the body being read (watched) when it expires.
+	idle    time.Duration
+	timer   *time.Timer
+	mu      sync.Mutex // guards watched and stalled
+	watched io.ReadCloser
+	stalled bool
+
 	broken  error // the error that broke the body, until a resume replaces it
 	resumes int   // resumes in a row without a byte received in between
 	err     error // sticky: the error or io.EOF already returned
@@ -64,6 +74,7 @@ func (b *Bucket) newObjectReader(ctx context.Context, op objstore.Op, key string
 	if out.ContentLength != nil {
 		r.end = start + *out.ContentLength
 	}
+	r.idle = b.bodyIdle
 	if verify {
 		r.sum, r.algorithm, r.want = fullObjectChecksum(out)
 	}
@@ -81,7 +92,7 @@ func (r *objectReader) Read(p []byte) (int, error) {
 				return 0, err
 			}
 		}
-		n, err := r.body.Read(p)
+		n, err := r.read(p)
 		if n > 0 {
 			r.pos += int64(n)
 			r.resumes = 0
@@ -111,6 +122,59 @@ func (r *objectReader) Read(p []byte) (int, error) {
 			return n, nil
 		}
 	}
+}
+
+// read reads the body, closing it if no byte comes for r.idle.
+func (r *objectReader) read(p []byte) (int, error) {
+	if r.idle <= 0 {
+		return r.body.Read(p)
+	}
+	r.mu.Lock()
+	r.watched = r.body
+	r.mu.Unlock()
+	if r.timer == nil {
+		r.timer = time.AfterFunc(r.idle, r.expire)
+	} else {
+		r.timer.Reset(r.idle)
+	}
+	n, err := r.body.Read(p)
+	r.timer.Stop()
+	r.mu.Lock()
+	r.watched = nil
+	stalled := r.stalled
+	r.stalled = false
+	r.mu.Unlock()
+	if stalled && err != nil {
+		err = &stallError{idle: r.idle}
+	}
+	return n, err
+}
+
+// expire closes the body a Read waits on for too long.
+func (r *objectReader) expire() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.watched != nil {
+		r.stalled = true
+		_ = r.watched.Close()
+	}
+}
+
+// stallError is a body that delivered no byte for idle.
+type stallError struct{ idle time.Duration }
+
+func (e *stallError) Error() string   { return "no byte of the body received for " + e.idle.String() }
+func (e *stallError) Timeout() bool   { return true }
+func (e *stallError) Temporary() bool { return true }
+
+// idleTimeout is how long a body read from client may stall before it is resumed: the
+// response header timeout of its HTTP transport (OBSKIT_S3_RESPONSE_HEADER_TIMEOUT for a
+// client built by New); 0 (never) for an HTTP client of another kind.
+func idleTimeout(client *s3.Client) time.Duration {
+	if bc, ok := client.Options().HTTPClient.(*awshttp.BuildableClient); ok {
+		return bc.GetTransport().ResponseHeaderTimeout
+	}
+	return 0
 }
 
 // resume replaces the broken body with a ranged GetObject of the rest, pinned to the version
@@ -143,6 +207,9 @@ func (r *objectReader) resume() error {
 }
 
 func (r *objectReader) Close() error {
+	if r.timer != nil {
+		r.timer.Stop()
+	}
 	if err := r.body.Close(); err != nil && r.err == nil {
 		return opError(r.op, r.key, err)
 	}

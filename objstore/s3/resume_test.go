@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/esper-platform/obskit/internal/faultproxy"
 	"github.com/esper-platform/obskit/internal/testserver"
@@ -193,5 +194,43 @@ func TestGetResumedVerifies(t *testing.T) {
 		if !corrupt && (err != nil || !bytes.Equal(got, want)) {
 			t.Errorf("resumed read of an intact object: %d bytes, %v; want every byte and no error", len(got), err)
 		}
+	}
+}
+
+// TestGetStallResumes reads an object through a proxy that stalls the first response half way
+// through its body: the read resumes once no byte came for the response header timeout, and
+// returns every byte.
+func TestGetStallResumes(t *testing.T) {
+	srv := testserver.StartVersity(t)
+	data := randomBytes(rand.New(rand.NewPCG(8, 8)), 2<<20)
+	direct := openVersity(t, srv, "", s3.WithInstrumentation(false))
+	if err := direct.Put(context.Background(), "stalled", bytes.NewReader(data), int64(len(data))); err != nil {
+		t.Fatal(err)
+	}
+	var first atomic.Bool
+	first.Store(true)
+	proxy, err := faultproxy.Start(srv.Endpoint, faultproxy.Faults{Stall: 1, Only: func(r *http.Request) bool {
+		return r.Method == http.MethodGet && first.Swap(false)
+	}}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	cfg := versityConfig(srv, proxy.URL())
+	cfg.ResponseHeaderTimeout = 300 * time.Millisecond
+	b := openConfig(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	rc, err := b.Get(ctx, "stalled")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	got, err := io.ReadAll(rc)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("read %d of %d bytes, %v; want every byte and no error", len(got), len(data), err)
+	}
+	if c := proxy.Counts(); c.Stalls != 1 {
+		t.Errorf("proxy counts %v, want 1 stall", c)
 	}
 }
