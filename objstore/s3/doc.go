@@ -31,7 +31,8 @@
 // storing, and a declared size that does not match the reader fails with [objstore.ErrIntegrity]
 // before anything is stored. Get asks for the stored checksum and verifies it at the end of the
 // body (whole objects with a full-object checksum; OBSKIT_S3_VERIFY_GET). When a Get or GetRange
-// body breaks mid-way (a reset or timed-out connection), the reader asks for the rest with a
+// body breaks mid-way (a reset connection, or one that delivers no byte for
+// OBSKIT_S3_RESPONSE_HEADER_TIMEOUT), the reader asks for the rest with a
 // ranged request pinned to the version it began reading (If-Match on its ETag, and its version
 // ID), up to OBSKIT_S3_MAX_ATTEMPTS − 1 times in a row without a byte received, each counted as
 // a retry: a reader gets every byte of one version or an error, never a short read, and the
