@@ -65,8 +65,8 @@ func TestSemconvAttributes(t *testing.T) {
 			continue
 		}
 		for k, v := range attrs {
-			if got[k].Emit() != v {
-				t.Errorf("%s: %s = %q, want %q", name, k, got[k].Emit(), v)
+			if got[k].String() != v {
+				t.Errorf("%s: %s = %q, want %q", name, k, got[k].String(), v)
 			}
 		}
 	}
