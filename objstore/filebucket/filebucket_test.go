@@ -3,9 +3,11 @@ package filebucket_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -162,6 +164,49 @@ func TestRegister(t *testing.T) {
 		}
 		if err == nil {
 			b.Close()
+		}
+	}
+}
+
+// TestMetadataAppearsWithTheObject: while one writer replaces an object again and again with
+// contents of two sizes, each with its own content type, a reader never sees the size of one
+// with the content type of the other, nor none.
+func TestMetadataAppearsWithTheObject(t *testing.T) {
+	b, err := filebucket.New(t.TempDir(), filebucket.WithSync(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	types := map[int64]string{1: "text/one", 2: "text/two"}
+	put := func(n int64) {
+		if err := b.Put(ctx, "k", strings.NewReader("xx"[:n]), n, objstore.WithContentType(types[n])); err != nil {
+			t.Error(err)
+		}
+	}
+	put(1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 500 {
+			put(int64(1 + i%2))
+		}
+	}()
+	for reads := 0; ; reads++ {
+		select {
+		case <-done:
+			if reads < 10 {
+				t.Errorf("only %d reads", reads)
+			}
+			return
+		default:
+		}
+		a, err := b.Attributes(ctx, "k")
+		if err == nil && a.ContentType != types[a.Size] {
+			err = fmt.Errorf("size %d with content type %q, want %q", a.Size, a.ContentType, types[a.Size])
+		}
+		if err != nil {
+			<-done
+			t.Fatalf("Attributes: %v", err)
 		}
 	}
 }
