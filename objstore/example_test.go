@@ -2,6 +2,7 @@ package objstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -152,4 +153,78 @@ func ExampleValidateKey() {
 	// "/abs": invalid object key: starts with '/'
 	// "a/../b": invalid object key: has a "." or ".." segment
 	// "tab\there": invalid object key: contains a control character
+}
+
+// Store an object with its content type and metadata, once only, then replace it only if it
+// has not changed since it was read: a lock or a compare-and-swap on any provider.
+func ExampleWithIfNotExists() {
+	ctx := context.Background()
+	b := membucket.New()
+	defer b.Close()
+
+	put := func(body string, opts ...objstore.PutOption) error {
+		return b.Put(ctx, "locks/job-7", strings.NewReader(body), int64(len(body)), opts...)
+	}
+	err := put(`{"owner":"a"}`, objstore.WithIfNotExists(), objstore.WithContentType("application/json"),
+		objstore.WithMetadata(map[string]string{"Owner": "a"}))
+	fmt.Println("first create:", err)
+	err = put(`{"owner":"b"}`, objstore.WithIfNotExists())
+	fmt.Println("second create fails:", objstore.IsPreconditionFailed(err))
+
+	a, _ := b.Attributes(ctx, "locks/job-7")
+	fmt.Println(a.ContentType, a.Metadata["owner"])
+	fmt.Println("swap:", put(`{"owner":"c"}`, objstore.WithIfMatch(a.ETag)))
+	err = put(`{"owner":"d"}`, objstore.WithIfMatch(a.ETag))
+	fmt.Println("stale swap fails:", objstore.IsPreconditionFailed(err))
+	// Output:
+	// first create: <nil>
+	// second create fails: true
+	// application/json a
+	// swap: <nil>
+	// stale swap fails: true
+}
+
+// List one level of a hierarchy: objects and directories.
+func ExampleWithDelimiter() {
+	ctx := context.Background()
+	b := membucket.New()
+	defer b.Close()
+	for _, k := range []string{"logs/a.txt", "logs/2026/01.txt", "logs/2026/02.txt", "logs/2027/01.txt"} {
+		_ = b.Put(ctx, k, strings.NewReader("x"), 1)
+	}
+	for e, err := range b.List(ctx, "logs/", objstore.WithDelimiter("/")) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(e.Key, e.IsDir)
+	}
+	// Output:
+	// logs/2026/ true
+	// logs/2027/ true
+	// logs/a.txt false
+}
+
+// Copy an object inside the store, then delete both in one call.
+func ExampleBucket_copy() {
+	ctx := context.Background()
+	b := membucket.New()
+	defer b.Close()
+	_ = b.Put(ctx, "reports/r.csv", strings.NewReader("a,b"), 3, objstore.WithContentType("text/csv"))
+
+	if err := b.Copy(ctx, "archive/r.csv", "reports/r.csv"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, _ := b.Attributes(ctx, "archive/r.csv")
+	fmt.Println(a.Size, a.ContentType)
+
+	err := b.DeleteMany(ctx, []string{"reports/r.csv", "archive/r.csv", "bad/../key"})
+	var de *objstore.DeleteManyError
+	if errors.As(err, &de) {
+		fmt.Println("not deleted:", de.Failed())
+	}
+	// Output:
+	// 3 text/csv
+	// not deleted: [bad/../key]
 }
