@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -124,4 +126,41 @@ func ExampleRegister() {
 	// OBJSTORE_URL=s3://reports?endpoint=http://127.0.0.1:9000&path_style=true
 	// Output:
 	// [s3]
+}
+
+// A presigned URL lets a client without credentials read (or write) one object for a while.
+// The provider is reached through the instrumentation with objstore.As.
+func ExampleBucket_PresignGet() {
+	endpoint, stop := fakeS3()
+	defer stop()
+	cfg := s3.DefaultConfig("example")
+	cfg.Endpoint, cfg.PathStyle = endpoint, true
+	cfg.AccessKeyID, cfg.SecretAccessKey = envconfig.NewSecret("AKEXAMPLE"), envconfig.NewSecret("secret")
+	bucket, err := s3.New(context.Background(), cfg, s3.WithInstrumentation(false))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer bucket.Close()
+	ctx := context.Background()
+	_ = bucket.Put(ctx, "shared/report.txt", strings.NewReader("quarterly"), 9)
+
+	var sb *s3.Bucket
+	if !objstore.As(bucket, &sb) {
+		return
+	}
+	url, err := sb.PresignGet(ctx, "shared/report.txt", 15*time.Minute)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp, err := http.Get(url) // no credentials: the signature is in the URL
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, string(body))
+	// Output: 200 quarterly
 }
