@@ -52,6 +52,9 @@ func (o *PutOptions) HasHeaders() bool {
 // the same way on every provider, before any request is sent.
 func NewPutOptions(opts []PutOption) (PutOptions, error) {
 	var o PutOptions
+	if len(opts) == 0 {
+		return o, nil
+	}
 	for _, opt := range opts {
 		if opt != nil {
 			opt.applyPut(&o)

@@ -28,10 +28,11 @@ type OpStats struct {
 	Op Op
 	// Count is the number of operations recorded, whatever their outcome.
 	Count int64
-	// Successes, Failures, Canceled and NotFound count the operations by [Outcome].
-	Successes, Failures, Canceled, NotFound int64
-	// SuccessRate is Successes / (Successes + Failures): cancellations and expected not-found
-	// results are left out. It is 0 when there were neither successes nor failures.
+	// Successes, Failures, Canceled, NotFound and PreconditionFailed count the operations by
+	// [Outcome].
+	Successes, Failures, Canceled, NotFound, PreconditionFailed int64
+	// SuccessRate is Successes / (Successes + Failures): cancellations, expected not-found
+	// results and failed conditions are left out. It is 0 when there were neither successes nor failures.
 	SuccessRate float64
 	// P50, P95 and P99 are latency quantiles over all recorded operations (1% relative error),
 	// Min and Max the exact extremes.
@@ -50,6 +51,9 @@ func (s OpStats) String() string {
 	}
 	if s.NotFound > 0 {
 		str += fmt.Sprintf(" not_found=%d", s.NotFound)
+	}
+	if s.PreconditionFailed > 0 {
+		str += fmt.Sprintf(" precondition_failed=%d", s.PreconditionFailed)
 	}
 	return str
 }
@@ -74,6 +78,8 @@ func (s *Stats) Record(op Op, outcome Outcome, d time.Duration, bytes int64) {
 		st.canceled++
 	case OutcomeNotFound:
 		st.notFound++
+	case OutcomePreconditionFailed:
+		st.preconditionFailed++
 	default:
 		st.failures++
 	}
@@ -82,7 +88,7 @@ func (s *Stats) Record(op Op, outcome Outcome, d time.Duration, bytes int64) {
 }
 
 // Snapshot returns the statistics of every operation recorded so far, in the order Put, Get,
-// GetRange, Attributes, Exists, List, Delete, then any other Op passed to Record, by name.
+// GetRange, Attributes, Exists, List, Delete, Copy, DeleteMany, then any other Op passed to Record, by name.
 func (s *Stats) Snapshot() []OpStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -117,14 +123,14 @@ func opIndex(op Op) int {
 }
 
 type opStats struct {
-	count, successes, failures, canceled, notFound, bytes int64
+	count, successes, failures, canceled, notFound, preconditionFailed, bytes int64
 	latency                                               latencySketch
 }
 
 func (st *opStats) snapshot(op Op) OpStats {
 	o := OpStats{
 		Op: op, Count: st.count, Successes: st.successes, Failures: st.failures,
-		Canceled: st.canceled, NotFound: st.notFound, Bytes: st.bytes,
+		Canceled: st.canceled, NotFound: st.notFound, PreconditionFailed: st.preconditionFailed, Bytes: st.bytes,
 		P50: st.latency.quantile(0.50), P95: st.latency.quantile(0.95), P99: st.latency.quantile(0.99),
 		Min: st.latency.min, Max: st.latency.max,
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -96,5 +97,16 @@ func TestStatsConcurrent(t *testing.T) {
 	wg.Wait()
 	if got := s.Snapshot()[0]; got.Count != 8000 || got.Bytes != 8000 {
 		t.Errorf("after concurrent Record: count %d bytes %d, want 8000 each", got.Count, got.Bytes)
+	}
+}
+
+func TestStatsPreconditionFailedIsNotAFailure(t *testing.T) {
+	var s objstore.Stats
+	s.Record(objstore.OpPut, objstore.OutcomeSuccess, time.Millisecond, 1)
+	s.Record(objstore.OpPut, objstore.OutcomePreconditionFailed, time.Millisecond, 0)
+	got := s.Snapshot()[0]
+	if got.PreconditionFailed != 1 || got.Failures != 0 || got.SuccessRate != 1 ||
+		!strings.Contains(got.String(), "precondition_failed=1") {
+		t.Errorf("snapshot %+v (%s), want one precondition_failed, no failure, rate 1", got, got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"hash/crc32"
 	"io"
 	"iter"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -196,7 +197,9 @@ func (b *Bucket) Attributes(ctx context.Context, key string) (objstore.Attribute
 	if err != nil {
 		return objstore.Attributes{}, err
 	}
-	return obj.attrs, nil
+	a := obj.attrs
+	a.Metadata = maps.Clone(a.Metadata) // the caller may change it; the object's stays
+	return a, nil
 }
 
 // Exists implements [objstore.Bucket].
