@@ -124,7 +124,7 @@ func opIndex(op Op) int {
 
 type opStats struct {
 	count, successes, failures, canceled, notFound, preconditionFailed, bytes int64
-	latency                                               latencySketch
+	latency                                                                   latencySketch
 }
 
 func (st *opStats) snapshot(op Op) OpStats {
