@@ -278,14 +278,18 @@ func parseFileLayer(l *fileLayer, t reflect.Type, prefix string, b []byte, extra
 const maxNodes = 1 << 20
 
 type flattener struct {
-	layer  *fileLayer
-	budget int
-	buf    []byte
-	record bool // record where each variable is set, in layer.origin
+	layer   *fileLayer
+	budget  int
+	buf     []byte
+	record  bool // record where each variable is set, in layer.origin
+	stopped bool // too many problems: the rest of the file is not read
 }
 
-// resolve follows aliases, charging the budget; nil when it is spent.
+// resolve follows aliases, charging the budget; nil when it is spent or the file is given up.
 func (f *flattener) resolve(n *yaml.Node) *yaml.Node {
+	if f.stopped {
+		return nil
+	}
 	for depth := 0; n != nil && n.Kind == yaml.AliasNode; depth++ {
 		if depth > 64 {
 			return nil
@@ -303,7 +307,20 @@ func (f *flattener) resolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// maxFileProblems bounds the problems reported for one file: past it, the file is not read
+// further (a key repeated a million times through aliases is reported once, quickly).
+const maxFileProblems = 100
+
 func (f *flattener) problem(line int, key string, kind error, expected string) {
+	if f.stopped {
+		return
+	}
+	if len(f.layer.problems) >= maxFileProblems {
+		f.stopped = true
+		f.layer.problems = append(f.layer.problems, &VarError{File: f.layer.path, Kind: ErrInvalid,
+			Expected: "more than " + strconv.Itoa(maxFileProblems) + " problems; the rest of the file was not read"})
+		return
+	}
 	f.layer.problems = append(f.layer.problems, &VarError{File: f.layer.path, Line: line, Key: key, Kind: kind, Expected: expected})
 }
 

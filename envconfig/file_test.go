@@ -295,3 +295,27 @@ func TestLoadMissingFile(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// A key that names no setting, repeated thousands of times through a merge key, is reported a
+// bounded number of times, and the rest of the file is given up.
+func TestLoadFileProblemsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x: &a {nope: 1, nix: 2}\n<<: [")
+	for i := range 5000 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("*a")
+	}
+	b.WriteString("]\n")
+	path := writeFile(t, "config.yaml", b.String())
+	start := time.Now()
+	_, err := envconfig.Load[fileConfig](envconfig.WithFile(path), envconfig.WithEnvironment(map[string]string{"TRAINING_EPOCHS": "1"}))
+	var e *envconfig.Error
+	if !errors.As(err, &e) || !strings.Contains(err.Error(), "more than 100 problems; the rest of the file was not read") {
+		t.Fatalf("got %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -21,6 +22,10 @@ type fuzzFileConfig struct {
 // fuzzMarker is planted in the seeds' values: no error message may contain it, unless the
 // input also uses it as a key (keys are named in errors; values never).
 const fuzzMarker = "ZQXJMARK"
+
+// fuzzSlow is how long one Load of a small file may take: a pathological input (aliases
+// expanding, problems repeated) must be refused quickly, not parsed for minutes.
+const fuzzSlow = 10 * time.Second
 
 // FuzzFile feeds arbitrary configuration files to Load and Describe: they must not panic, and
 // no error message may quote a value of the file. The first byte picks YAML or JSON.
@@ -58,8 +63,17 @@ func FuzzFile(f *testing.F) {
 		}
 		opts := []envconfig.Option{envconfig.WithFile(path),
 			envconfig.WithEnvironment(map[string]string{"PORT": "1", "TIMEOUT": "1s"})}
+		start := time.Now()
 		_, err := envconfig.Load[fuzzFileConfig](opts...)
-		for _, v := range envconfig.Describe[fuzzFileConfig](opts...) {
+		if d := time.Since(start); d > fuzzSlow {
+			t.Fatalf("Load took %v on a %d-byte file", d, len(input))
+		}
+		start = time.Now()
+		vars := envconfig.Describe[fuzzFileConfig](opts...)
+		if d := time.Since(start); d > fuzzSlow {
+			t.Fatalf("Describe took %v on a %d-byte file", d, len(input))
+		}
+		for _, v := range vars {
 			if v.Secret && v.Value != "" && v.Value != envconfig.Redacted {
 				t.Fatalf("Describe shows secret %s", v.Name)
 			}
