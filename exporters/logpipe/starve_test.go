@@ -19,19 +19,19 @@ import (
 // TestExportKeepsPaceWithBusyLoggers: 16 goroutines log as fast as they can (CPU-bound, far
 // more than GOMAXPROCS) for busyFor; the export workers must still get CPU and deliver records
 // while they do, not only once they stop. Without the loggers' yields (see yieldEvery), on 2
-// cores, not one batch of 2048 records arrived in the 2 s; with them, about 100,000 records/s
-// without the race detector and 10,000 with it, on a loaded 2-core machine (the test logs the
-// rate).
+// cores, 0 to 5,000 records/s arrived (0 to 5 batches of 2048 in the 2 s; none with the race
+// detector); with them, 25,000 to 150,000 records/s without the race detector and 2,000 to
+// 20,000 with it, on a loaded 2-core machine (the test logs the rate).
 func TestExportKeepsPaceWithBusyLoggers(t *testing.T) {
 	const (
 		loggers = 16
 		busyFor = 2 * time.Second
 	)
-	// floor is the least delivery rate, in records per second, while the loggers are busy: a
-	// fifth of the rate measured on a loaded machine.
-	floor := 20000.0
+	// floor is the least delivery rate, in records per second, while the loggers are busy,
+	// well below the rates measured on a loaded machine.
+	floor := 15000.0
 	if raceEnabled {
-		floor = 2000
+		floor = 1000
 	}
 	rcv := startReceiver(t, false)
 	exp, err := logpipe.NewOTLPExporter(otlpconf.Target{Protocol: otlpconf.ProtocolGRPC, Host: rcv.GRPCEndpoint, Insecure: true})
@@ -44,6 +44,13 @@ func TestExportKeepsPaceWithBusyLoggers(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := lp.Logger("busy")
+	// Warm up: the connection is made before the loggers start.
+	var first log.Record
+	first.SetBody(attribute.StringValue("first"))
+	l.Emit(context.Background(), first)
+	if err := lp.ForceFlush(context.Background()); err != nil || rcv.records.Load() != 1 {
+		t.Fatalf("warm-up: ForceFlush = %v, %d records received", err, rcv.records.Load())
+	}
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for g := range loggers {
@@ -60,7 +67,7 @@ func TestExportKeepsPaceWithBusyLoggers(t *testing.T) {
 	}
 	start := time.Now()
 	time.Sleep(busyFor)
-	delivered := rcv.records.Load()
+	delivered := rcv.records.Load() - 1
 	elapsed := time.Since(start)
 	stop.Store(true)
 	wg.Wait()
