@@ -439,10 +439,7 @@ var otlpExporterTypes = []reflect.Type{
 	reflect.TypeFor[otelconf.OTLPHttpMetricExporter](), reflect.TypeFor[otelconf.OTLPGrpcMetricExporter](),
 }
 
-var (
-	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
-	nullNode        = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
-)
+var unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
 
 // checker walks the YAML tree along the model's Go types. It reports unknown keys, values of
 // the wrong type and failed validations with their key paths, removes what it reported (so the
