@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/telemetry"
 )
@@ -29,8 +30,9 @@ type result struct {
 }
 
 // exercise uploads cfg.Objects objects of mixed sizes with UploadMany, reads them back, compares
-// them and lists them, in a quickstart.run span, logging each phase.
-func exercise(ctx context.Context, tel *telemetry.Telemetry, b objstore.Bucket, cfg Config) (res result, err error) {
+// them and lists them, in a quickstart.run span, logging each phase. It first logs vars, the
+// configuration the run uses and where each value came from, as one record.
+func exercise(ctx context.Context, tel *telemetry.Telemetry, b objstore.Bucket, cfg Config, vars []envconfig.Variable) (res result, err error) {
 	tracer := tel.TracerProvider().Tracer(scopeName)
 	log := tel.Logger()
 	ctx, root := tracer.Start(ctx, "quickstart.run")
@@ -43,6 +45,7 @@ func exercise(ctx context.Context, tel *telemetry.Telemetry, b objstore.Bucket, 
 	res.traceID = root.SpanContext().TraceID().String()
 	res.prefix = fmt.Sprintf("quickstart/%s/", time.Now().UTC().Format("20060102T150405.000000Z"))
 
+	envconfig.Log(ctx, log, vars)
 	objs := makeObjects(res.prefix, cfg.Objects, cfg.MaxSize)
 	res.objects = len(objs)
 	for _, o := range objs {

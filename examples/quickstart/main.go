@@ -84,7 +84,7 @@ func run(ctx context.Context, environ map[string]string, stdout, stderr io.Write
 	fmt.Fprintf(stdout, "  storage    %s\n", st.Describe())
 
 	start := time.Now()
-	res, runErr := exercise(ctx, tel, st.Bucket, cfg)
+	res, runErr := exercise(ctx, tel, st.Bucket, cfg, envconfig.Describe[Config](configOptions(environ)...))
 	res.elapsed = time.Since(start)
 
 	sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)

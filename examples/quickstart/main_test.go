@@ -135,10 +135,23 @@ func checkSummaryAgainstFiles(t *testing.T, out, dir string, mark otlpfile.Mark,
 	if len(got.LogRecords) < 3 {
 		t.Errorf("%d log records, want at least 3 (start, upload, verify)", len(got.LogRecords))
 	}
+	configLogged := false
 	for _, r := range got.LogRecords {
 		if r.TraceID != traceID[1] {
 			t.Errorf("log record %q has trace id %q, want %s", r.Body, r.TraceID, traceID[1])
 		}
+		if r.Body != "configuration" {
+			continue
+		}
+		configLogged = true
+		group, _ := r.Attributes["config"].(map[string]any)
+		objects, _ := group["QUICKSTART_OBJECTS"].(map[string]any)
+		if objects["source"] == nil || objects["value"] == nil {
+			t.Errorf("configuration record %v: want QUICKSTART_OBJECTS with its value and source", r.Attributes)
+		}
+	}
+	if !configLogged {
+		t.Error("no configuration record: the run's configuration is not in the logs backend")
 	}
 }
 
