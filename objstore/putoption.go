@@ -51,16 +51,16 @@ func (o *PutOptions) HasHeaders() bool {
 // [ValidatePutOptions]. Providers call it first in Put and Copy, so that the same options fail
 // the same way on every provider, before any request is sent.
 func NewPutOptions(opts []PutOption) (PutOptions, error) {
-	var o PutOptions
 	if len(opts) == 0 {
-		return o, nil
+		return PutOptions{}, nil // without allocating: the options below escape
 	}
+	o := new(PutOptions)
 	for _, opt := range opts {
 		if opt != nil {
-			opt.applyPut(&o)
+			opt.applyPut(o)
 		}
 	}
-	return o, ValidatePutOptions(&o)
+	return *o, ValidatePutOptions(o)
 }
 
 type putOptionFunc func(*PutOptions)
@@ -202,13 +202,16 @@ func (f listOptionFunc) applyList(o *ListOptions) { f(o) }
 
 // NewListOptions applies opts, in order, to the zero ListOptions.
 func NewListOptions(opts []ListOption) ListOptions {
-	var o ListOptions
+	if len(opts) == 0 {
+		return ListOptions{}
+	}
+	o := new(ListOptions)
 	for _, opt := range opts {
 		if opt != nil {
-			opt.applyList(&o)
+			opt.applyList(o)
 		}
 	}
-	return o
+	return *o
 }
 
 // WithDelimiter lists one level of a hierarchy: a key that contains delimiter after the prefix
