@@ -20,11 +20,13 @@
 //     found by comparing keys pairwise), then copies the bytes into the
 //     current batch of one of several independently locked shards (chosen at
 //     random; a locked shard is skipped). It adds no allocation of its own.
-//     It never blocks (unless [WithBlocking]), but it yields: while an export
-//     is in flight or waiting, one record in 64 that a shard takes, and every
-//     record dropped because the queue is full, make the caller yield its
+//     It never blocks (unless [WithBlocking]), but it may yield: while an
+//     export is in flight or waiting and more than twice GOMAXPROCS
+//     goroutines wait to run (the runtime's
+//     /sched/goroutines/runnable:goroutines, read at most once a
+//     millisecond), one call in 64 that a shard takes or drops yields the
 //     processor (runtime.Gosched), so that export keeps pace with CPU-bound
-//     loggers that outnumber GOMAXPROCS (the goroutines an export needs
+//     loggers that outnumber the processors (the goroutines an export needs
 //     would otherwise wait behind them for whole time slices).
 //   - Export workers ([WithWorkers]) take whole batches, one wake-up per
 //     batch, and build the ExportLogsServiceRequest by copying the encoded

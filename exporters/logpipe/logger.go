@@ -77,13 +77,18 @@ func (l *Logger) Emit(ctx context.Context, record log.Record) {
 	}
 	switch res {
 	case enqueuedTurn:
-		if p.queue.exportPending() {
+		if p.queue.exportPending() && p.queue.crowded() {
 			yield()
 		}
 	case droppedFull:
-		// The exports are behind: let them run (see yieldEvery).
 		p.signalDrop()
-		yield()
+	case droppedFullTurn:
+		// The exports are behind: if the loggers crowd them out, let them
+		// run (see yieldEvery).
+		p.signalDrop()
+		if p.queue.crowded() {
+			yield()
+		}
 	case droppedClosed:
 		p.signalDrop()
 	}

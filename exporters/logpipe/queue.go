@@ -3,13 +3,16 @@ package logpipe
 import (
 	"math/rand/v2"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // yieldEvery is how many records a shard takes between two yields of the
-// processor (runtime.Gosched) by the caller that enqueues, while an export is
-// in flight or waiting; a dropped record yields every time.
+// processor (runtime.Gosched) by the caller that enqueues (or drops for a
+// full queue), while an export is in flight or waiting and the scheduler is
+// crowded (see queue.crowded).
 //
 // Why: under CPU-bound loggers, more of them than GOMAXPROCS, an export needs
 // several goroutines to run in turn (the worker, gRPC's writer, which itself
@@ -17,9 +20,16 @@ import (
 // the receiver's when it is in process), and each waits behind the loggers
 // for whole time slices (10 ms each): exports all but stop while the
 // loggers fill the queue, then drop. A yield every yieldEvery records bounds
-// that wait to a few hundred records' worth of logging, for well under a
-// nanosecond per call on average.
+// that wait to a few hundred records' worth of logging. When few goroutines
+// wait to run, a yield would cost the caller a time slice behind them and
+// gain the exports little: callers yield only when the run queues are long.
 const yieldEvery = 64
+
+// crowdCheckInterval is how long queue.crowded keeps its answer.
+const crowdCheckInterval = time.Millisecond
+
+// runnableMetric counts the goroutines ready to run but not running.
+const runnableMetric = "/sched/goroutines/runnable:goroutines"
 
 // recordRef locates one encoded record in a chunk.
 type recordRef struct {
@@ -46,6 +56,7 @@ type shard struct {
 	droppedFull   uint64
 	droppedClosed uint64
 	closed        bool
+	turns         uint64 // records taken or dropped for a full queue, for turn
 
 	_ [64]byte // keep shards on their own cache lines
 }
@@ -65,6 +76,13 @@ type queue struct {
 	// exporting counts the batches being exported: while any is, or any
 	// waits for a worker, callers yield now and then (see enqueue).
 	exporting atomic.Int32
+
+	// The answer of crowded, when it was worked out (Unix ns), and the
+	// sample it reads, under crowdMu.
+	isCrowded      atomic.Bool
+	crowdCheckedAt atomic.Int64
+	crowdMu        sync.Mutex
+	crowdSample    [1]metrics.Sample
 
 	freeMu   sync.Mutex
 	free     []*chunk // reusable chunks, at most keepFree
@@ -97,18 +115,29 @@ type enqueueResult int
 
 const (
 	enqueued enqueueResult = iota
-	// enqueuedTurn: enqueued, and the caller's turn to yield if an export
-	// is pending (see yieldEvery).
+	// enqueuedTurn: enqueued, and the caller's turn to yield if exports
+	// are pending and the scheduler crowded (see yieldEvery).
 	enqueuedTurn
 	droppedFull
+	// droppedFullTurn: dropped because the queue is full, and the caller's
+	// turn to yield if the scheduler is crowded.
+	droppedFullTurn
 	droppedClosed
 )
 
+// turn counts a record taken or dropped for a full queue by s (s.mu held)
+// and reports whether it is the caller's turn to yield: every yieldEvery
+// such records.
+func (s *shard) turn() bool {
+	s.turns++
+	return s.turns%yieldEvery == 0
+}
+
 // accept counts a record taken by s (s.mu held) and returns enqueuedTurn
-// every yieldEvery records, enqueued otherwise.
+// if it is the caller's turn to yield, enqueued otherwise.
 func (s *shard) accept() enqueueResult {
 	s.accepted++
-	if s.accepted%yieldEvery == 0 {
+	if s.turn() {
 		return enqueuedTurn
 	}
 	return enqueued
@@ -118,6 +147,27 @@ func (s *shard) accept() enqueueResult {
 // worker.
 func (q *queue) exportPending() bool {
 	return q.exporting.Load() > 0 || len(q.full) > 0
+}
+
+// crowded reports whether more than twice GOMAXPROCS goroutines wait to run,
+// reading the runtime's metric at most once per crowdCheckInterval (in
+// between, the last answer stands). Without the metric, it says yes.
+func (q *queue) crowded() bool {
+	now := time.Now().UnixNano()
+	if now-q.crowdCheckedAt.Load() < int64(crowdCheckInterval) || !q.crowdMu.TryLock() {
+		return q.isCrowded.Load()
+	}
+	defer q.crowdMu.Unlock()
+	q.crowdCheckedAt.Store(now)
+	s := q.crowdSample[:]
+	s[0].Name = runnableMetric
+	metrics.Read(s)
+	c := true
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		c = s[0].Value.Uint64() > 2*uint64(runtime.GOMAXPROCS(0))
+	}
+	q.isCrowded.Store(c)
+	return c
 }
 
 // yield gives the processor to other goroutines (see yieldEvery).
@@ -164,8 +214,12 @@ func (q *queue) enqueue(sc uint32, rec []byte) enqueueResult {
 	if c == nil {
 		if !q.blocking {
 			s.droppedFull++
+			res := droppedFull
+			if s.turn() {
+				res = droppedFullTurn
+			}
 			s.mu.Unlock()
-			return droppedFull
+			return res
 		}
 		s.mu.Unlock()
 		c = q.acquireWait()

@@ -19,19 +19,18 @@ import (
 // TestExportKeepsPaceWithBusyLoggers: 16 goroutines log as fast as they can (CPU-bound, far
 // more than GOMAXPROCS) for busyFor; the export workers must still get CPU and deliver records
 // while they do, not only once they stop. Without the loggers' yields (see yieldEvery), on 2
-// cores, 0 to 5,000 records/s arrived (0 to 5 batches of 2048 in the 2 s; none with the race
-// detector); with them, 25,000 to 150,000 records/s without the race detector and 2,000 to
-// 20,000 with it, on a loaded 2-core machine (the test logs the rate).
+// cores, 0 to 5,000 records/s arrived (0 to 5 batches of 2048 in the 2 s); with them, 20,000
+// to 150,000 records/s, on a 2-core machine more or less loaded (the test logs the rate).
 func TestExportKeepsPaceWithBusyLoggers(t *testing.T) {
 	const (
 		loggers = 16
 		busyFor = 2 * time.Second
 	)
-	// floor is the least delivery rate, in records per second, while the loggers are busy,
-	// well below the rates measured on a loaded machine.
-	floor := 15000.0
+	// floor is the least delivery rate, in records per second, while the loggers are busy:
+	// half the least rate measured on a loaded machine, twice the most measured before.
+	const floor = 10000
 	if raceEnabled {
-		floor = 1000
+		t.Skip("the race detector's slowdown, not scheduling, sets the rates")
 	}
 	rcv := startReceiver(t, false)
 	exp, err := logpipe.NewOTLPExporter(otlpconf.Target{Protocol: otlpconf.ProtocolGRPC, Host: rcv.GRPCEndpoint, Insecure: true})
@@ -79,6 +78,6 @@ func TestExportKeepsPaceWithBusyLoggers(t *testing.T) {
 	t.Logf("while %d loggers were busy: %d records delivered in %v (%.0f records/s, %d requests by the end); emitted %d, dropped %d (queue full %d)",
 		loggers, delivered, elapsed.Round(time.Millisecond), rate, rcv.requests.Load(), s.Emitted, s.Dropped, s.DroppedQueueFull)
 	if rate < floor {
-		t.Errorf("export delivered %.0f records/s while the loggers were busy, want at least %.0f", rate, floor)
+		t.Errorf("export delivered %.0f records/s while the loggers were busy, want at least %d", rate, floor)
 	}
 }
