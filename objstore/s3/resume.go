@@ -87,6 +87,9 @@ func (r *objectReader) Read(p []byte) (int, error) {
 	}
 	for {
 		if r.broken != nil {
+			if r.end >= 0 && r.pos >= r.end {
+				return 0, r.finish() // the body broke after its last byte
+			}
 			if err := r.resume(); err != nil {
 				r.err = err
 				return 0, err
@@ -104,14 +107,7 @@ func (r *objectReader) Read(p []byte) (int, error) {
 		case err == nil:
 			return n, nil
 		case err == io.EOF && (r.end < 0 || r.pos >= r.end):
-			r.err = io.EOF
-			if r.sum != nil {
-				if got := base64.StdEncoding.EncodeToString(r.sum.Sum(nil)); got != r.want {
-					r.err = &objstore.OpError{Op: r.op, Key: r.key, Err: fmt.Errorf(
-						"%w: %s checksum did not match: computed %s, stored %s", objstore.ErrIntegrity, r.algorithm, got, r.want)}
-				}
-			}
-			return n, r.err
+			return n, r.finish()
 		case r.end < 0 || r.etag == "" || !resumable(r.ctx, err):
 			r.err = opError(r.op, r.key, err)
 			return n, r.err
@@ -122,6 +118,18 @@ func (r *objectReader) Read(p []byte) (int, error) {
 			return n, nil
 		}
 	}
+}
+
+// finish ends the read at the end of the bytes asked for: io.EOF, or the checksum mismatch.
+func (r *objectReader) finish() error {
+	r.err = io.EOF
+	if r.sum != nil {
+		if got := base64.StdEncoding.EncodeToString(r.sum.Sum(nil)); got != r.want {
+			r.err = &objstore.OpError{Op: r.op, Key: r.key, Err: fmt.Errorf(
+				"%w: %s checksum did not match: computed %s, stored %s", objstore.ErrIntegrity, r.algorithm, got, r.want)}
+		}
+	}
+	return r.err
 }
 
 // read reads the body, closing it if no byte comes for r.idle.
@@ -144,8 +152,13 @@ func (r *objectReader) read(p []byte) (int, error) {
 	stalled := r.stalled
 	r.stalled = false
 	r.mu.Unlock()
-	if stalled && err != nil {
-		err = &stallError{idle: r.idle}
+	if stalled {
+		if err == nil {
+			// The timer closed the body just after this Read returned: the next Read resumes.
+			r.broken = &stallError{idle: r.idle}
+		} else {
+			err = &stallError{idle: r.idle}
+		}
 	}
 	return n, err
 }
