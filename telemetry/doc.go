@@ -105,10 +105,14 @@
 //
 // # Shutdown
 //
-// [Telemetry.Shutdown] flushes and shuts down logs, then traces, then metrics, each with an
-// equal share of the time left before ctx's deadline, and joins their errors; it is
-// idempotent. When the logs' share runs out before everything queued is exported, the error
-// says how many log records were not exported (they are counted as dropped). After Shutdown
+// [Telemetry.Shutdown] flushes and shuts down logs, then traces, then metrics, and joins their
+// errors; it is idempotent. Each step gets the time left before ctx's deadline less what the
+// later steps reserve (traces are flushed first and reserve twice the flush's time; metrics
+// reserve an equal share only when an exporter pushes them), so logs get nearly the whole
+// deadline when traces and metrics have nothing to do. When the logs' time runs out before
+// everything queued is exported, the error says how many log records were not exported; those
+// still in flight are counted under error.type shutdown_deadline (their fate is unknown), the
+// others as dropped. After Shutdown
 // no goroutine of obskit's remains. [Telemetry.ForceFlush] exports what is pending without
 // shutting down.
 //

@@ -35,11 +35,12 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 	return t.shutdownErr
 }
 
-// pushesMetrics reports whether the configuration names a metric exporter that pushes (and so
-// exports at shutdown): one other than none and prometheus.
-//
-// It cannot see readers given with WithMetricReader: Telemetry does not keep them.
+// pushesMetrics reports whether a metric reader may export at shutdown: one given with
+// WithMetricReader, or a configured exporter other than none and prometheus.
 func (t *Telemetry) pushesMetrics() bool {
+	if t.extraMetricReaders {
+		return true
+	}
 	for _, n := range t.cfg.exporterNames(exporters.Metrics) {
 		switch strings.ToLower(strings.TrimSpace(n)) {
 		case "", exporters.None, exporters.Prometheus:

@@ -32,14 +32,17 @@ const ScopeName = "github.com/esper-platform/obskit/telemetry"
 // Telemetry holds the providers made by [Setup] and the Logger that feeds them. Its methods
 // are safe for concurrent use.
 type Telemetry struct {
-	cfg        Config
-	tp         trace.TracerProvider
-	mp         metric.MeterProvider
-	lp         log.LoggerProvider
-	propagator propagation.TextMapPropagator
-	level      *slog.LevelVar
-	logger     *slog.Logger
-	diag       *diagnostics
+	cfg Config
+	// extraMetricReaders says that readers were given with WithMetricReader; they may push at
+	// shutdown (see pushesMetrics).
+	extraMetricReaders bool
+	tp                 trace.TracerProvider
+	mp                 metric.MeterProvider
+	lp                 log.LoggerProvider
+	propagator         propagation.TextMapPropagator
+	level              *slog.LevelVar
+	logger             *slog.Logger
+	diag               *diagnostics
 
 	// Lifecycle steps, in shutdown order; nil when there is nothing to do.
 	logsFlush, logsShutdown       func(context.Context) error
@@ -113,6 +116,7 @@ func (t *Telemetry) build(ctx context.Context, o options, h *handler) error {
 	if o.cardinality > 0 {
 		mopts = append(mopts, sdkmetric.WithCardinalityLimit(o.cardinality))
 	}
+	t.extraMetricReaders = len(o.metricReaders) > 0
 	for _, r := range append(readers.Readers, o.metricReaders...) {
 		mopts = append(mopts, sdkmetric.WithReader(r))
 	}

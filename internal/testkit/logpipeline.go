@@ -20,9 +20,12 @@ type LogPipeline struct {
 	Queued   int64            // otel.sdk.processor.log.queue.size
 	Dropped  map[string]int64 // by error.type: records the processor dropped (queue_full, shutdown, …)
 	Failed   map[string]int64 // by error.type: records lost in failed or rejected exports
+	// Unknown are records whose export was cancelled in flight by Shutdown's deadline
+	// (error.type shutdown_deadline): the receiver may have taken them, so they are not lost.
+	Unknown int64
 }
 
-// LostTotal is every record lost, whatever the reason.
+// LostTotal is every record lost, whatever the reason (Unknown not included).
 func (p LogPipeline) LostTotal() int64 {
 	var n int64
 	for _, m := range []map[string]int64{p.Dropped, p.Failed} {
@@ -50,9 +53,13 @@ func ReadLogPipeline(rm metricdata.ResourceMetrics) LogPipeline {
 		}
 	}
 	for _, dp := range Int64Points(rm, metricLogExported) {
-		if errType, ok := dp.Attributes.Value("error.type"); ok {
+		errType, ok := dp.Attributes.Value("error.type")
+		switch {
+		case ok && errType.AsString() == "shutdown_deadline":
+			p.Unknown += dp.Value
+		case ok:
 			p.Failed[errType.AsString()] += dp.Value
-		} else {
+		default:
 			p.Exported += dp.Value
 		}
 	}
