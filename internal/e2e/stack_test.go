@@ -57,7 +57,9 @@ func (s *stack) env(service string) map[string]string {
 		"OBSKIT_S3_PATH_STYLE":        "true",
 		"OBSKIT_S3_MAX_ATTEMPTS":      strconv.Itoa(s3MaxAttempts),
 		"OBSKIT_S3_MAX_BACKOFF":       "50ms",
-		"OBSKIT_LOG_CONSOLE":          "text",
+		// The AWS SDK's own spans are opt-in; on here, so that the test sees them nested.
+		"OBSKIT_S3_SDK_SPANS": "true",
+		"OBSKIT_LOG_CONSOLE":  "text",
 	}
 }
 
