@@ -234,3 +234,48 @@ func TestGetStallResumes(t *testing.T) {
 		t.Errorf("proxy counts %v, want 1 stall", c)
 	}
 }
+
+// TestGetResumeRecorded checks that a resumed read shows on the objstore.get span: two
+// attempts, and one objstore.retry event naming what broke the body.
+func TestGetResumeRecorded(t *testing.T) {
+	srv := testserver.StartVersity(t)
+	ctx := context.Background()
+	data := randomBytes(rand.New(rand.NewPCG(9, 9)), 1<<20)
+	direct := openVersity(t, srv, "", s3.WithInstrumentation(false))
+	if err := direct.Put(ctx, "recorded", bytes.NewReader(data), int64(len(data))); err != nil {
+		t.Fatal(err)
+	}
+	proxy, cutNext := getProxy(t, srv, 1, true)
+	rec := newRecorder(t)
+	b := openVersity(t, srv, proxy.URL(), rec.options()...)
+	cutNext()
+	rc, err := b.Get(ctx, "recorded")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := io.ReadAll(rc); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("read %d bytes, %v; want every byte", len(got), err)
+	}
+	rc.Close()
+	spans := rec.spans.GetSpans()
+	if len(spans) != 1 || spans[0].Name != "objstore.get" {
+		t.Fatalf("spans %v, want objstore.get alone", names(spans))
+	}
+	get := spans[0]
+	if n := attrs(get)["objstore.attempts"].AsInt64(); n != 2 {
+		t.Errorf("objstore.attempts = %d, want 2 (the first request and the resume)", n)
+	}
+	if len(get.Events) != 1 || get.Events[0].Name != objstore.EventRetry {
+		t.Fatalf("events %+v, want one %s", get.Events, objstore.EventRetry)
+	}
+	var errType string
+	for _, kv := range get.Events[0].Attributes {
+		if kv.Key == "error.type" {
+			errType = kv.Value.AsString()
+		}
+	}
+	if errType == "" {
+		t.Errorf("retry event %v has no error.type", get.Events[0].Attributes)
+	}
+	t.Logf("resume recorded with error.type %s", errType)
+}
