@@ -43,9 +43,10 @@ func newOptions(opts []Option) options {
 	return o
 }
 
-// WithTracerProvider sets the provider of the tracer for the objstore.* spans and the SDK's own
-// per-call and per-attempt spans beneath them. Default (and for nil): the global provider
-// (otel.GetTracerProvider) when New or NewFromClient is called. No environment variable.
+// WithTracerProvider sets the provider of the tracer for the objstore.* spans and, when they are
+// on ([WithSDKSpans]), the SDK's own per-call and per-attempt spans beneath them. Default (and
+// for nil): the global provider (otel.GetTracerProvider) when New or NewFromClient is called. No
+// environment variable.
 func WithTracerProvider(tp trace.TracerProvider) Option {
 	return optionFunc(func(o options) options { o.tracerProvider = tp; return o })
 }
