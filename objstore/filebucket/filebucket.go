@@ -375,7 +375,9 @@ func (b *Bucket) stat(ctx context.Context, op objstore.Op, key string) (fs.FileI
 
 // Attributes implements [objstore.Bucket]. The ETag is derived from the file's modification
 // time and size (it changes whenever the object is rewritten); there is no stored checksum.
-// Content headers and metadata come from the object's sidecar.
+// Content headers and metadata come from the object's sidecar, read between two stats of the
+// key that must agree (inode, modification time, size): otherwise the object was replaced
+// meanwhile, and perhaps its inode reused, so Attributes reads again.
 func (b *Bucket) Attributes(ctx context.Context, key string) (objstore.Attributes, error) {
 	for attempt := 0; ; attempt++ {
 		fi, err := b.stat(ctx, objstore.OpAttributes, key)
@@ -383,20 +385,32 @@ func (b *Bucket) Attributes(ctx context.Context, key string) (objstore.Attribute
 			return objstore.Attributes{}, err
 		}
 		a := objstore.Attributes{Size: fi.Size(), ModTime: fi.ModTime(), ETag: etag(fi)}
+		if !b.metaUsed.Load() {
+			return a, nil
+		}
 		sc, err := b.readSidecar(fi)
 		if err != nil {
 			return objstore.Attributes{}, opErr(objstore.OpAttributes, key, fmt.Errorf("reading the metadata: %w", err))
 		}
-		if sc != nil {
-			sc.apply(&a)
-			return a, nil
-		}
-		// No sidecar: the object has none, or it was replaced meanwhile and its sidecar removed.
 		again, err := b.stat(ctx, objstore.OpAttributes, key)
-		if err != nil || attempt == 3 || os.SameFile(fi, again) {
+		if err != nil {
+			return objstore.Attributes{}, err
+		}
+		if sameVersion(fi, again) || attempt == maxAttributeReads-1 {
+			if sc != nil {
+				sc.apply(&a)
+			}
 			return a, nil
 		}
 	}
+}
+
+// maxAttributeReads bounds how often Attributes reads an object that keeps being replaced.
+const maxAttributeReads = 100
+
+// sameVersion reports whether a and b describe the same version of an object file.
+func sameVersion(a, b fs.FileInfo) bool {
+	return os.SameFile(a, b) && a.ModTime().Equal(b.ModTime()) && a.Size() == b.Size()
 }
 
 // Exists implements [objstore.Bucket].
