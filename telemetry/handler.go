@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel/trace"
 )
@@ -21,7 +22,7 @@ const (
 // the console handler (to which it adds trace_id and span_id). Either output may be absent.
 type handler struct {
 	level   slog.Leveler
-	deny    *denyList
+	deny    *atomic.Pointer[denyList] // shared by the handler's clones; nil inside: no redaction
 	otel    slog.Handler
 	console slog.Handler
 }
@@ -43,8 +44,8 @@ func (h *handler) otelEnabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h *handler) Handle(ctx context.Context, r slog.Record) error {
-	if h.deny != nil {
-		r = h.deny.record(r)
+	if d := h.deny.Load(); d != nil {
+		r = d.record(r)
 	}
 	var errOTel, errConsole error
 	if h.otelEnabled(ctx, r.Level) {
@@ -67,8 +68,8 @@ func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {
 	if len(as) == 0 {
 		return h
 	}
-	if h.deny != nil {
-		as = h.deny.attrs(as)
+	if d := h.deny.Load(); d != nil {
+		as = d.attrs(as)
 	}
 	c := *h
 	if c.otel != nil {

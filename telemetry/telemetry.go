@@ -6,12 +6,14 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/esper-platform/obskit/exporters"
 	"github.com/esper-platform/obskit/exporters/logpipe"
 	"github.com/esper-platform/obskit/exporters/otlpconf"
 	"github.com/esper-platform/obskit/exporters/spanbatch"
+	"github.com/esper-platform/obskit/internal/selfobs"
 	"go.opentelemetry.io/contrib/bridges/otelslog"
 	"go.opentelemetry.io/contrib/instrumentation/runtime"
 	"go.opentelemetry.io/otel/log"
@@ -41,6 +43,8 @@ type Telemetry struct {
 	lp                 log.LoggerProvider
 	propagator         propagation.TextMapPropagator
 	level              *slog.LevelVar
+	deny               atomic.Pointer[denyList] // OBSKIT_LOG_REDACT_KEYS; SetRedactKeys replaces it
+	restartWarner      *selfobs.Warner          // ApplyLive's warning about changes that need a restart
 	logger             *slog.Logger
 	diag               *diagnostics
 
@@ -66,6 +70,7 @@ func Setup(ctx context.Context, cfg Config, opts ...Option) (*Telemetry, error) 
 	}
 	o := newOptions(opts)
 	t := &Telemetry{cfg: cfg, level: new(slog.LevelVar), diag: newDiagnostics(o.diag)}
+	t.restartWarner = selfobs.NewWarner(t.diag.w, warnEvery, nil)
 	t.level.Set(cfg.LogLevel)
 	t.propagator, _ = cfg.propagator() // validated
 	if len(o.propagators) > 0 {
@@ -73,7 +78,8 @@ func Setup(ctx context.Context, cfg Config, opts ...Option) (*Telemetry, error) 
 	}
 	t.warnUnknownVars()
 
-	h := &handler{level: t.level, deny: newDenyList(cfg.LogRedactKeys), console: consoleHandler(cfg.LogConsole, o.console)}
+	t.deny.Store(newDenyList(cfg.LogRedactKeys))
+	h := &handler{level: t.level, deny: &t.deny, console: consoleHandler(cfg.LogConsole, o.console)}
 	if cfg.Disabled {
 		t.tp, t.mp, t.lp = tracenoop.NewTracerProvider(), metricnoop.NewMeterProvider(), lognoop.NewLoggerProvider()
 		t.logger = slog.New(h)
