@@ -159,6 +159,7 @@ func TestServiceSpanTreeAndLogs(t *testing.T) {
 		"AWS_ACCESS_KEY_ID":          "AKIDSERVICETEST",
 		"AWS_SECRET_ACCESS_KEY":      canaryAWS,
 		"OTEL_EXPORTER_OTLP_HEADERS": "authorization=Bearer " + canaryHeader,
+		"OBSKIT_S3_SDK_SPANS":        "true", // the SDK's call spans are opt-in; the tree is checked down to them
 	}
 	start := time.Now()
 	s := startService(t, env, telemetry.WithSpanExporter(exampletest.KeepSpans(spans)))
@@ -196,7 +197,7 @@ func TestServiceSpanTreeAndLogs(t *testing.T) {
 func TestServiceAgainstVersityAndCollector(t *testing.T) {
 	srv := testserver.StartVersity(t)
 	col := testserver.StartCollector(t)
-	env := exampletest.ServersEnv(srv, col, canaryHeader, map[string]string{"SERVICE_ADDR": "127.0.0.1:0"})
+	env := exampletest.ServersEnv(srv, col, canaryHeader, map[string]string{"SERVICE_ADDR": "127.0.0.1:0", "OBSKIT_S3_SDK_SPANS": "true"})
 	s := startService(t, env)
 	exercise(t, s)
 	if err := s.terminate(t); err != nil {
