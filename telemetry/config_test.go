@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/telemetry"
 )
 
 func TestEmptyEnvironmentIsQuickAndQuiet(t *testing.T) {
-	var console, diag syncBuffer
+	var console, diag testkit.SyncBuffer
 	start := time.Now()
 	tel := setup(t, map[string]string{}, telemetry.WithConsoleWriter(&console), telemetry.WithDiagnostics(&diag))
 	tel.Logger().Info("hello", "k", "v")
@@ -81,7 +82,7 @@ func TestBadValuesAreErrorsNamingTheVariable(t *testing.T) {
 func TestSecretHeaderNeverPrinted(t *testing.T) {
 	env := map[string]string{"OTEL_EXPORTER_OTLP_HEADERS": "authorization=Bearer%20sekrit-token-1"}
 	cfg := config(t, env)
-	var console syncBuffer
+	var console testkit.SyncBuffer
 	tel := setup(t, env, telemetry.WithConsoleWriter(&console))
 	tel.Logger().Info("config", "otlp", cfg.OTLP, "cfg", cfg)
 	if strings.Contains(console.String(), "sekrit") {
@@ -94,14 +95,14 @@ func TestUnknownOTelVariablesWarnOnce(t *testing.T) {
 	if err := os.WriteFile(headers, []byte("k=v"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var diag syncBuffer
+	var diag testkit.SyncBuffer
 	setup(t, map[string]string{"OTEL_SERVCE_NAME": "typo", "OTEL_SERVICE_NAME": "svc", "OTEL_GO_X_OBSERVABILITY": "true",
 		"OTEL_EXPORTER_OTLP_CERTIFICATE": "/ca.pem", "HOME": "/root", "OTEL_TRACES_SAMPLER_ARGS": "0.1",
 		"OTEL_EXPORTER_OTLP_HEADERS_FILE": headers, "OTEL_EXPORTER_OTLP_ENDPOINT_FILE": "/e",
 		"OTEL_SPAN_LINK_COUNT_LIMIT": "8", "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE": "delta",
 		"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION": "base2_exponential_bucket_histogram",
 		"OTEL_SEMCONV_STABILITY_OPT_IN":                            "http"},
-		telemetry.WithDiagnostics(&diag), telemetry.WithConsoleWriter(&syncBuffer{}))
+		telemetry.WithDiagnostics(&diag), telemetry.WithConsoleWriter(&testkit.SyncBuffer{}))
 	// A secret's _FILE twin is read by envconfig; another variable's is not.
 	want := "obskit: OTEL_EXPORTER_OTLP_ENDPOINT_FILE is set but not recognised; it is ignored\n" +
 		"obskit: OTEL_SERVCE_NAME is set but not recognised; it is ignored\n" +
@@ -143,9 +144,9 @@ func TestUnknownVariablesComeFromTheConfigsEnvironment(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var diag syncBuffer
+			var diag testkit.SyncBuffer
 			tel, err := telemetry.Setup(context.Background(), cfg, telemetry.WithDiagnostics(&diag),
-				telemetry.WithConsoleWriter(&syncBuffer{}))
+				telemetry.WithConsoleWriter(&testkit.SyncBuffer{}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,7 +167,7 @@ func TestUnknownVariablesComeFromTheConfigsEnvironment(t *testing.T) {
 
 // Nil options, and options given nil, leave their settings at the defaults.
 func TestNilOptionsAreDefaults(t *testing.T) {
-	var diag syncBuffer
+	var diag testkit.SyncBuffer
 	env := map[string]string{"OTEL_SERVCE_NAME": "typo", "OBSKIT_LOG_CONSOLE": "off"}
 	tel := setup(t, env, nil, telemetry.WithDiagnostics(&diag), telemetry.WithDiagnostics(nil),
 		telemetry.WithConsoleWriter(nil), telemetry.WithMetricReader(nil), telemetry.WithSpanExporter(nil),

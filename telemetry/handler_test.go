@@ -13,6 +13,7 @@ import (
 	"testing/slogtest"
 
 	"github.com/esper-platform/obskit/envconfig"
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/telemetry"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
@@ -63,7 +64,7 @@ func otelAttrs(r *logspb.LogRecord) map[string]string {
 }
 
 func TestRedactionInBothOutputs(t *testing.T) {
-	var console syncBuffer
+	var console testkit.SyncBuffer
 	logs := &memLogs{}
 	tel := setup(t, map[string]string{"OBSKIT_LOG_CONSOLE": "json", "OBSKIT_LOG_REDACT_KEYS": "password,Api_Key",
 		"OTEL_LOGS_EXPORTER": "none"}, telemetry.WithConsoleWriter(&console), telemetry.WithLogExporter(logs))
@@ -106,7 +107,7 @@ func TestRedactionInBothOutputs(t *testing.T) {
 }
 
 func TestTraceIDsInBothOutputs(t *testing.T) {
-	var console syncBuffer
+	var console testkit.SyncBuffer
 	logs := &memLogs{}
 	tel := setup(t, map[string]string{"OBSKIT_LOG_CONSOLE": "json"}, telemetry.WithConsoleWriter(&console), telemetry.WithLogExporter(logs))
 
@@ -146,7 +147,7 @@ func TestTraceIDsInBothOutputs(t *testing.T) {
 }
 
 func TestLevelIsSharedAndChangeable(t *testing.T) {
-	var console syncBuffer
+	var console testkit.SyncBuffer
 	logs := &memLogs{}
 	tel := setup(t, map[string]string{"OBSKIT_LOG_LEVEL": "WARN"}, telemetry.WithConsoleWriter(&console), telemetry.WithLogExporter(logs))
 	log := tel.Logger()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/esper-platform/obskit/exporters/logpipe"
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/telemetry"
 )
 
@@ -36,7 +37,7 @@ func TestLoggerAfterShutdown(t *testing.T) {
 	if off.Enabled(ctx, slog.LevelError) {
 		t.Error("console off, after Shutdown: Enabled(ERROR) = true, want false")
 	}
-	var buf syncBuffer
+	var buf testkit.SyncBuffer
 	on := shutdownTelemetry(t, "text", &buf).Logger()
 	if !on.Enabled(ctx, slog.LevelInfo) {
 		t.Error("console on, after Shutdown: Enabled(INFO) = false, want true")

@@ -15,10 +15,10 @@ import (
 	"github.com/esper-platform/obskit/exporters/logpipe"
 	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/telemetry"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/stdout/stdoutmetric"
 	"go.opentelemetry.io/otel/log/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
@@ -27,26 +27,12 @@ import (
 // attribute is reason ("" for every point), and whether the counter was there.
 func counter(t *testing.T, reader *sdkmetric.ManualReader, name, reason string) (int64, bool) {
 	t.Helper()
-	var rm metricdata.ResourceMetrics
-	if err := reader.Collect(context.Background(), &rm); err != nil {
-		t.Fatal(err)
+	rm := testkit.Collect(t, reader)
+	var match []attribute.KeyValue
+	if reason != "" {
+		match = append(match, attribute.String("error.type", reason))
 	}
-	var sum int64
-	found := false
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name != name {
-				continue
-			}
-			found = true
-			for _, p := range m.Data.(metricdata.Sum[int64]).DataPoints {
-				if v, _ := p.Attributes.Value("error.type"); reason == "" || v.AsString() == reason {
-					sum += p.Value
-				}
-			}
-		}
-	}
-	return sum, found
+	return testkit.SumInt64(rm, name, match...), len(testkit.Int64Points(rm, name)) > 0
 }
 
 // eventually polls cond for up to 5 seconds.
@@ -64,7 +50,7 @@ var dropWarning = regexp.MustCompile(`WARNING: dropped \d+ log records`)
 func TestFullQueueDropsCountsAndWarns(t *testing.T) {
 	exp := &memLogs{block: make(chan struct{})} // the "network" is stuck
 	reader := sdkmetric.NewManualReader()
-	var diag, console syncBuffer
+	var diag, console testkit.SyncBuffer
 	// The smallest queue: one batch of 2 records.
 	tel := setup(t, map[string]string{"OBSKIT_LOG_CONSOLE": "text", "OTEL_BLRP_MAX_QUEUE_SIZE": "1",
 		"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE": "2", "OBSKIT_RUNTIME_METRICS": "false", "OTEL_LOGS_EXPORTER": "none"},
@@ -156,7 +142,7 @@ func TestShutdownDeadlineSaysWhatWasLost(t *testing.T) {
 	defer close(exp.block)
 	env := map[string]string{"OBSKIT_LOG_CONSOLE": "off", "OBSKIT_RUNTIME_METRICS": "false", "OTEL_LOGS_EXPORTER": "none"}
 	tel, err := telemetry.Setup(context.Background(), config(t, env),
-		telemetry.WithLogExporter(exp), telemetry.WithDiagnostics(&syncBuffer{}))
+		telemetry.WithLogExporter(exp), telemetry.WithDiagnostics(&testkit.SyncBuffer{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +225,7 @@ func TestShutdownOrderLogsTracesMetrics(t *testing.T) {
 // TestNoLogExporterMeansNoPipeline: with OTEL_LOGS_EXPORTER=none the Logger writes to the
 // console only, and there is no log pipeline (nothing is queued, so nothing is counted).
 func TestNoLogExporterMeansNoPipeline(t *testing.T) {
-	var console syncBuffer
+	var console testkit.SyncBuffer
 	reader := sdkmetric.NewManualReader()
 	tel := setup(t, map[string]string{"OTEL_LOGS_EXPORTER": "none", "OBSKIT_RUNTIME_METRICS": "false"},
 		telemetry.WithConsoleWriter(&console), telemetry.WithMetricReader(reader))
@@ -311,7 +297,7 @@ func TestBurstFitsTheDefaultQueue(t *testing.T) {
 	exp := &countingLogs{gate: make(chan struct{})}
 	reader := sdkmetric.NewManualReader()
 	tel := setup(t, map[string]string{"OBSKIT_LOG_CONSOLE": "off", "OBSKIT_RUNTIME_METRICS": "false", "OTEL_LOGS_EXPORTER": "none"},
-		telemetry.WithLogExporter(exp), telemetry.WithMetricReader(reader), telemetry.WithDiagnostics(&syncBuffer{}))
+		telemetry.WithLogExporter(exp), telemetry.WithMetricReader(reader), telemetry.WithDiagnostics(&testkit.SyncBuffer{}))
 	const burst = 200_000
 	ctx := benchContext()
 	for range burst {
