@@ -19,6 +19,11 @@
 // retry and failure panels have data; one example run sends its logs to a closed port, so
 // that the export-failure panels do.
 //
+// A second test, TestScaleOutThroughAgent (scaleout_test.go), runs the examples against the
+// scale-out topology of deploy/scale-out as scripts/scale-out.sh starts it (an agent Collector
+// load-balancing by trace id over two tail-sampling gateways) and checks that every trace
+// reaches exactly one gateway whole, also while one gateway is stopped.
+//
 // It also validates docker-compose.otel.yml (Debian's docker-compose, `config -q`) and the
 // Collector configs deploy/otelcol/stack.yaml and deploy/otelcol/compose.yaml (the built
 // Collector's validate subcommand).
