@@ -274,14 +274,21 @@ func checkObjstoreSpan(tree traceTree, root, span jaegerSpan) []string {
 	}
 	sdk := 0
 	for _, d := range tree.descendants(span.SpanID) {
-		if sys, _ := d.Tag("rpc.system"); sys == "aws-api" {
+		if isSDKCall(d) {
 			sdk++
 		}
 	}
 	if sdk == 0 {
-		problems = append(problems, where+": no AWS SDK span (rpc.system=aws-api) beneath it")
+		problems = append(problems, where+": no AWS SDK call span (rpc.method=S3/…) beneath it")
 	}
 	return problems
+}
+
+// isSDKCall reports whether a Jaeger span is one of the AWS SDK's call spans: rpc.method
+// "S3/PutObject" and the like, as the semantic conventions name it.
+func isSDKCall(d jaegerSpan) bool {
+	m, _ := d.Tag("rpc.method")
+	return strings.HasPrefix(fmt.Sprint(m), "S3/")
 }
 
 // checkJobTraces checks that the quickstart's and batchjob's traces reached Jaeger with
@@ -299,7 +306,7 @@ func checkJobTraces(t *testing.T, s *stack) {
 					}
 					puts++
 					for _, d := range tree.descendants(span.SpanID) {
-						if sys, _ := d.Tag("rpc.system"); sys == "aws-api" {
+						if isSDKCall(d) {
 							withSDK++
 							break
 						}

@@ -161,6 +161,7 @@ func instrumentClient(so *s3.Options, o options, cfg Config) {
 	}
 	if o.instrument && sdkSpans {
 		so.TracerProvider = sdkTracerProvider(o.tracerProvider)
+		so.APIOptions = append(so.APIOptions, addSemconvMiddleware)
 	} else {
 		so.TracerProvider = &tracing.NopTracerProvider{}
 	}

@@ -148,7 +148,8 @@
 // With SDK spans on (OBSKIT_S3_SDK_SPANS=true or [WithSDKSpans](true); off by default), beneath
 // each objstore span the SDK's own spans (its native tracing, smithy-go's tracing
 // interface) are recorded with the same tracer provider: one per S3 call ("S3.PutObject",
-// "S3.UploadPart", …, kind client, with rpc.system, rpc.service and rpc.method) and one per
+// "S3.UploadPart", …, kind client, with rpc.method "S3/PutObject" and the semantic
+// conventions' aws.s3.*, aws.request_id, aws.extended_request_id and cloud.region) and one per
 // attempt ("Attempt", with operation.attempt and aws.request_id). The SDK's spans for its
 // internal steps (serializing, signing, resolving endpoints) are left out. The adapter is
 // obskit's own: it records what smithy-go's smithyoteltracing records (names, kinds,

@@ -151,6 +151,9 @@ func kvs(props map[any]any) []attribute.KeyValue {
 	}
 	out := make([]attribute.KeyValue, 0, len(props))
 	for k, v := range props {
+		if k == "rpc.system" || k == "rpc.service" { // deprecated by the semantic conventions
+			continue
+		}
 		out = append(out, kv(k, v))
 	}
 	return out
