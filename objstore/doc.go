@@ -137,7 +137,10 @@
 //
 // # Emitted telemetry
 //
-// Only through [Instrument], as listed under OpenTelemetry. The bare providers emit nothing. A
+// Only through [Instrument], as listed under OpenTelemetry, plus one objstore.retry event on the
+// operation's span per retry that a provider reports with [RecordRetryEvent] (objstore/s3 does:
+// the attempt that failed, error.type, http.response.status_code, objstore.retry.backoff_ms).
+// The bare providers emit nothing. A
 // bucket is instrumented once: Instrument returns an already instrumented bucket (its own
 // decorator, objstore/s3's buckets by default, or a decorator of either exposing Unwrap() Bucket)
 // as it is, so [Open] with [WithInstrumentation] never records two spans per operation. [As]

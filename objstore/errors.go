@@ -52,7 +52,7 @@ const (
 	OpDeleteMany Op = "delete_many"
 )
 
-// More sentinel errors, added after the first set; the same rules apply.
+// Sentinel errors of ranges and URLs; the same rules apply.
 var (
 	// ErrInvalidRange: the range asked of [Bucket.GetRange] is impossible (a negative offset).
 	// A range that starts at or beyond the end of the object is not an error: it reads nothing.
