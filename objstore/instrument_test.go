@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/membucket"
 	"github.com/esper-platform/obskit/objstore/objstoretest"
@@ -75,20 +76,13 @@ func attrs(s tracetest.SpanStub) map[attribute.Key]attribute.Value {
 
 func (h *harness) metrics(t *testing.T) map[string]metricdata.Metrics {
 	t.Helper()
-	var rm metricdata.ResourceMetrics
-	if err := h.reader.Collect(context.Background(), &rm); err != nil {
-		t.Fatal(err)
-	}
-	m := map[string]metricdata.Metrics{}
+	rm := testkit.Collect(t, h.reader)
 	for _, sm := range rm.ScopeMetrics {
 		if sm.Scope.Name != objstore.ScopeName {
 			t.Errorf("scope %q, want %q", sm.Scope.Name, objstore.ScopeName)
 		}
-		for _, mm := range sm.Metrics {
-			m[mm.Name] = mm
-		}
 	}
-	return m
+	return testkit.MetricsByName(rm)
 }
 
 func TestInstrumentSpans(t *testing.T) {

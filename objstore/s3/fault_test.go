@@ -20,6 +20,7 @@ import (
 	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/esper-platform/obskit/internal/faultproxy"
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/s3"
@@ -95,7 +96,7 @@ func TestFaultTolerance(t *testing.T) {
 			if err := reader.Collect(context.Background(), &rm); err != nil {
 				t.Fatal(err)
 			}
-			retries := sumInt64(rm, "objstore.retries")
+			retries := testkit.SumInt64(rm, "objstore.retries")
 			t.Logf("objstore.retries = %d", retries)
 			// Every 503 is a whole response that only the SDK retries; a reset may be retried by
 			// net/http's transport itself (a request not yet written, on a reused connection),
@@ -193,24 +194,6 @@ func putAll(t *testing.T, b, direct objstore.Bucket, bucket, prefix string, objs
 	}
 
 	return failed
-}
-
-// sumInt64 returns the sum of the data points of the named Int64 sum metric.
-func sumInt64(rm metricdata.ResourceMetrics, name string) int64 {
-	var total int64
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name != name {
-				continue
-			}
-			if s, ok := m.Data.(metricdata.Sum[int64]); ok {
-				for _, dp := range s.DataPoints {
-					total += dp.Value
-				}
-			}
-		}
-	}
-	return total
 }
 
 // TestFaultToleranceSDKDefaults is the control: the harsh run with a client left at the SDK's

@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/esper-platform/obskit/internal/faultproxy"
+	"github.com/esper-platform/obskit/internal/testkit"
 	"github.com/esper-platform/obskit/internal/testserver"
 	"github.com/esper-platform/obskit/objstore/s3"
 )
@@ -45,17 +46,7 @@ func (r *recorder) options() []s3.Option {
 
 func (r *recorder) metrics(t *testing.T) map[string]metricdata.Metrics {
 	t.Helper()
-	var rm metricdata.ResourceMetrics
-	if err := r.reader.Collect(context.Background(), &rm); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]metricdata.Metrics{}
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			out[m.Name] = m
-		}
-	}
-	return out
+	return testkit.MetricsByName(testkit.Collect(t, r.reader))
 }
 
 func attrs(s tracetest.SpanStub) map[attribute.Key]attribute.Value {
@@ -196,7 +187,7 @@ func TestTelemetry(t *testing.T) {
 			t.Errorf("metric %s not recorded", name)
 		}
 	}
-	if got := sumInt64(metricdata.ResourceMetrics{ScopeMetrics: []metricdata.ScopeMetrics{{Metrics: []metricdata.Metrics{m["objstore.retries"]}}}}, "objstore.retries"); got != attempts-1 {
+	if got := testkit.SumInt64(metricdata.ResourceMetrics{ScopeMetrics: []metricdata.ScopeMetrics{{Metrics: []metricdata.Metrics{m["objstore.retries"]}}}}, "objstore.retries"); got != attempts-1 {
 		t.Errorf("objstore.retries = %d, want %d (attempts - 1)", got, attempts-1)
 	}
 	for name, md := range m {
