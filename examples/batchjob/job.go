@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/esper-platform/obskit/envconfig"
 	"github.com/esper-platform/obskit/objstore"
 )
 
@@ -26,6 +27,7 @@ type job struct {
 	tracer   trace.Tracer
 	metrics  *runMetrics
 	progress *progress
+	config   []envconfig.Variable // what the run is configured with, logged at its start
 }
 
 // report is what a run did, for the summary.
@@ -55,6 +57,7 @@ func (j *job) run(ctx context.Context) (rep report, err error) {
 		span.End()
 	}()
 	j.log.InfoContext(ctx, "run starting", "run_id", j.runID, "steps", j.cfg.Steps, "prefix", j.prefix)
+	envconfig.Log(ctx, j.log, j.config)
 
 	rng := rand.New(rand.NewPCG(uint64(start.UnixNano()), 7))
 	var arts []artifact

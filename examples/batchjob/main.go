@@ -77,7 +77,8 @@ func run(ctx context.Context, p process) error {
 		runID = "run-" + time.Now().UTC().Format("20060102T150405Z")
 	}
 	j := &job{cfg: cfg, runID: runID, prefix: "runs/" + runID + "/", bucket: st.Bucket, log: tel.Logger(),
-		tracer: tel.TracerProvider().Tracer(ScopeName), metrics: metrics, progress: prog}
+		tracer: tel.TracerProvider().Tracer(ScopeName), metrics: metrics, progress: prog,
+		config: envconfig.Describe[Config](envconfig.WithPrefix(Prefix), envconfig.WithEnvironment(p.environ))}
 	fmt.Fprintf(p.stdout, "obskit batchjob %s: %d steps, artifacts to %s under %s\n", runID, cfg.Steps, st.Describe(), j.prefix)
 
 	rep, runErr := j.run(ctx)

@@ -150,8 +150,9 @@ func TestRunEmbedded(t *testing.T) {
 	if len(puts) != 10 || strings.Count(strings.Join(puts, " "), "objstore.put") != 10 {
 		t.Errorf("under batchjob.upload: %v, want 10 objstore.put", puts)
 	}
-	if sdk := byParent[ids["objstore.put"]]; len(sdk) == 0 {
-		t.Error("no SDK span beneath an objstore.put")
+	// The AWS SDK's own spans are opt-in (OBSKIT_S3_SDK_SPANS): nothing beneath an objstore.put.
+	if sdk := byParent[ids["objstore.put"]]; len(sdk) != 0 {
+		t.Errorf("spans beneath an objstore.put without OBSKIT_S3_SDK_SPANS: %v", sdk)
 	}
 	if n := strings.Count(r.stderr, `msg="step done"`); n != 3 || strings.Count(r.stderr, "trace_id="+traceID) < 7 {
 		t.Errorf("console log: %d step records, want 3, all with the run's trace id", n)
@@ -222,10 +223,15 @@ func TestRunAgainstVersityAndCollector(t *testing.T) {
 			t.Errorf("the Collector got no %s", n)
 		}
 	}
+	configLogged := false
 	for _, l := range col.ReadLogs(t) {
 		if l.TraceID != traceID {
 			t.Errorf("log record %v has trace id %q, want %s", l.Body, l.TraceID, traceID)
 		}
+		configLogged = configLogged || l.Body == "configuration"
+	}
+	if !configLogged {
+		t.Error("no configuration record reached the Collector")
 	}
 	exampletest.AssertNoSecrets(t, []string{srv.SecretKey, canaryHeader},
 		map[string]string{"stdout": r.stdout, "stderr": r.stderr}, col.OutputDir)

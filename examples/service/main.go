@@ -85,6 +85,7 @@ func run(ctx context.Context, p process) error {
 	addr := ln.Addr().String()
 	fmt.Fprintf(p.stdout, "obskit service listening on http://%s\n  storage  %s\n", addr, st.Describe())
 	log.Info("service started", "addr", addr, "storage", st.Describe())
+	envconfig.Log(ctx, log, envconfig.Describe[Config](envconfig.WithPrefix(Prefix), envconfig.WithEnvironment(p.environ)))
 	if p.listening != nil {
 		p.listening(addr)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -212,6 +213,9 @@ func TestServiceAgainstVersityAndCollector(t *testing.T) {
 		return len(col.ReadSpans(t)) > 0 && len(col.ReadLogs(t)) > 0 && hasMetric(col.ReadMetrics(t), "http.server.request.duration")
 	}, 5*time.Second)
 	spans, logs := spansFromCollector(col.ReadSpans(t)), logsFromCollector(col.ReadLogs(t))
+	if !slices.ContainsFunc(logs, func(l logView) bool { return l.body == "configuration" }) {
+		t.Error("no configuration record reached the Collector")
+	}
 	checkTelemetry(t, spans, logs)
 	for _, sp := range spans {
 		if sp.name == "objstore.put" && sp.attrs["aws.s3.key"] == "docs/a.txt" && (sp.attrs["objstore.success"] != true || sp.attrs["objstore.latency_ms"] == nil) {
