@@ -237,7 +237,8 @@ func runFuzzTargets(t *testing.T, d time.Duration) []fuzzFigure {
 	targets := fuzzTargets(t)
 	for i, fz := range targets {
 		began := time.Now()
-		cmd := exec.Command("go", "test", "-run", "^$", "-fuzz", "^"+fz.Name+"$", "-fuzztime", d.String(), fz.Package)
+		// -fuzzminimizetime as scripts/test.sh sets it: a bounded minimisation of each new input.
+		cmd := exec.Command("go", "test", "-run", "^$", "-fuzz", "^"+fz.Name+"$", "-fuzztime", d.String(), "-fuzzminimizetime", "50x", fz.Package)
 		cmd.Dir = repoRoot(t)
 		out, err := cmd.CombinedOutput()
 		targets[i].Seconds = time.Since(began).Seconds()
