@@ -127,17 +127,25 @@ func TestSDKSpansAsSmithyAdapter(t *testing.T) {
 	}
 }
 
-// TestSDKSpanSemconvAttributes checks the semantic conventions' attributes on the SDK's call
-// span, and that the deprecated rpc.system and rpc.service are not there.
-func TestSDKSpanSemconvAttributes(t *testing.T) {
-	ctx := context.Background()
+// sdkSpansBucket returns a bucket over the in-memory S3 client with the SDK's spans on, and the
+// exporter that records them; the tracer provider is shut down at the end of the test.
+func sdkSpansBucket(t *testing.T) (objstore.Bucket, *tracetest.InMemoryExporter) {
+	t.Helper()
 	exp := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
-	defer tp.Shutdown(ctx)
+	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
 	b, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bkt"), s3.WithTracerProvider(tp), s3.WithSDKSpans(true))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b, exp
+}
+
+// TestSDKSpanSemconvAttributes checks the semantic conventions' attributes on the SDK's call
+// span, and that the deprecated rpc.system and rpc.service are not there.
+func TestSDKSpanSemconvAttributes(t *testing.T) {
+	ctx := context.Background()
+	b, exp := sdkSpansBucket(t)
 	if err := b.Put(ctx, "dir/k", strings.NewReader("x"), 1); err != nil {
 		t.Fatal(err)
 	}
@@ -194,13 +202,7 @@ func TestSDKSpansNotRecording(t *testing.T) {
 // attempt span that received it.
 func TestSDKSpansRequestID(t *testing.T) {
 	ctx := context.Background()
-	exp := tracetest.NewInMemoryExporter()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
-	defer tp.Shutdown(ctx)
-	b, err := s3.NewFromClient(memClient(), s3.DefaultConfig("bkt"), s3.WithTracerProvider(tp), s3.WithSDKSpans(true))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, exp := sdkSpansBucket(t)
 	_, _ = b.Attributes(ctx, "missing")
 	var found bool
 	for _, s := range exp.GetSpans() {
