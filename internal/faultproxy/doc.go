@@ -12,6 +12,9 @@
 //   - delayed, then forwarded;
 //   - for requests without a body, held half way through the server's response body until the
 //     client goes away (a stalled connection);
+//   - for requests without a body, forwarded, with one byte of a successful response body
+//     flipped (XOR 0xFF) at a position drawn from the same number, the status, headers and
+//     length unchanged, so that only a checksum can tell;
 //   - forwarded untouched.
 //
 // The Host header is passed through unchanged, so AWS Signature V4 signatures computed for the

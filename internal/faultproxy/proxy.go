@@ -29,18 +29,23 @@ type Faults struct {
 	// Stall is the probability of holding a response half way through its body (for requests
 	// without a body) until the client goes away, as a stalled connection does.
 	Stall float64
+	// Flip is the probability of flipping one byte (XOR 0xFF) of a successful (2xx) response
+	// body, for requests without a body. The status, headers and length are passed through
+	// unchanged, so only a checksum can tell. The byte is at a position drawn uniformly within
+	// the declared Content-Length (the first byte when the length is not declared).
+	Flip float64
 	// Only, when set, limits the faults to the requests it accepts; the others are forwarded
 	// untouched and draw no random number. It is called from the serving goroutines.
 	Only func(*http.Request) bool
 }
 
 func (f Faults) validate() error {
-	for _, p := range []float64{f.SlowDown, f.Reset, f.Delay, f.Stall} {
+	for _, p := range []float64{f.SlowDown, f.Reset, f.Delay, f.Stall, f.Flip} {
 		if p < 0 || p > 1 {
 			return fmt.Errorf("faultproxy: probability %v out of [0, 1]", p)
 		}
 	}
-	if f.SlowDown+f.Reset+f.Delay+f.Stall > 1 {
+	if f.SlowDown+f.Reset+f.Delay+f.Stall+f.Flip > 1 {
 		return errors.New("faultproxy: probabilities add up to more than 1")
 	}
 	return nil
@@ -60,15 +65,17 @@ type Counts struct {
 	BadGateways int64
 	// Stalls is the number of responses held half way through their body.
 	Stalls int64
+	// Flips is the number of response bodies in which one byte was flipped.
+	Flips int64
 }
 
-// Faults returns the number of faults injected (SlowDowns + Resets + Delays + Stalls).
-func (c Counts) Faults() int64 { return c.SlowDowns + c.Resets + c.Delays + c.Stalls }
+// Faults returns the number of faults injected (SlowDowns + Resets + Delays + Stalls + Flips).
+func (c Counts) Faults() int64 { return c.SlowDowns + c.Resets + c.Delays + c.Stalls + c.Flips }
 
 // String returns a one-line summary for test logs.
 func (c Counts) String() string {
-	return fmt.Sprintf("requests=%d slowdown=%d reset=%d delay=%d stall=%d bad_gateway=%d",
-		c.Requests, c.SlowDowns, c.Resets, c.Delays, c.Stalls, c.BadGateways)
+	return fmt.Sprintf("requests=%d slowdown=%d reset=%d delay=%d stall=%d flip=%d bad_gateway=%d",
+		c.Requests, c.SlowDowns, c.Resets, c.Delays, c.Stalls, c.Flips, c.BadGateways)
 }
 
 // Proxy is a running fault-injecting reverse proxy. Its methods are safe for concurrent use.
@@ -84,7 +91,7 @@ type Proxy struct {
 	rng    *rand.Rand
 	faults Faults
 
-	requests, slowDowns, resets, delays, stalls, badGateways atomic.Int64
+	requests, slowDowns, resets, delays, stalls, flips, badGateways atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error
@@ -176,6 +183,7 @@ func (p *Proxy) Counts() Counts {
 		Delays:      p.delays.Load(),
 		BadGateways: p.badGateways.Load(),
 		Stalls:      p.stalls.Load(),
+		Flips:       p.flips.Load(),
 	}
 }
 
@@ -198,32 +206,39 @@ const (
 	faultReset
 	faultDelay
 	faultStall
+	faultFlip
 )
 
-func (p *Proxy) draw(r *http.Request) (fault, time.Duration) {
+// draw picks the fault of r with one number x from the generator, the probabilities sharing
+// [0, 1) in the order of [Faults]. For a delay it also returns the delay; for a flip, where in
+// the body to flip, as a fraction in [0, 1): the position of x within the flip's interval, which
+// is uniform, so the flip needs no second draw.
+func (p *Proxy) draw(r *http.Request) (kind fault, delay time.Duration, at float64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	f := p.faults
 	if f.Only != nil && !f.Only(r) {
-		return faultNone, 0
+		return faultNone, 0, 0
 	}
 	x := p.rng.Float64()
-	switch {
+	switch lo := f.SlowDown + f.Reset + f.Delay + f.Stall; {
 	case x < f.SlowDown:
-		return faultSlowDown, 0
+		return faultSlowDown, 0, 0
 	case x < f.SlowDown+f.Reset:
-		return faultReset, 0
+		return faultReset, 0, 0
 	case x < f.SlowDown+f.Reset+f.Delay:
-		return faultDelay, f.DelayFor
-	case x < f.SlowDown+f.Reset+f.Delay+f.Stall:
-		return faultStall, 0
+		return faultDelay, f.DelayFor, 0
+	case x < lo:
+		return faultStall, 0, 0
+	case x < lo+f.Flip:
+		return faultFlip, 0, min((x-lo)/f.Flip, 1)
 	}
-	return faultNone, 0
+	return faultNone, 0, 0
 }
 
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	p.requests.Add(1)
-	kind, delay := p.draw(r)
+	kind, delay, at := p.draw(r)
 	switch kind {
 	case faultSlowDown:
 		p.slowDowns.Add(1)
@@ -242,6 +257,12 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		p.stalls.Add(1)
 		p.proxy.ServeHTTP(&stallingWriter{ResponseWriter: w, done: r.Context().Done()}, r)
+	case faultFlip:
+		if hasBody(r) {
+			p.proxy.ServeHTTP(w, r) // only response bodies are flipped
+			return
+		}
+		p.proxy.ServeHTTP(&flippingWriter{ResponseWriter: w, at: at, flipped: &p.flips}, r)
 	case faultDelay:
 		p.delays.Add(1)
 		t := time.NewTimer(delay)
@@ -425,4 +446,58 @@ func (sw *stallingWriter) FlushError() error {
 		return net.ErrClosed
 	}
 	return http.NewResponseController(sw.ResponseWriter).Flush()
+}
+
+// flippingWriter passes the status, headers and length through, and the body with one byte
+// flipped (XOR 0xFF) at the fraction at of the declared Content-Length (the first byte when
+// unknown), for 2xx responses only. flipped counts the flip once the byte is written.
+type flippingWriter struct {
+	http.ResponseWriter
+	at      float64
+	flipped *atomic.Int64
+	pos     int64 // the offset of the byte to flip; -1: none
+	written int64
+}
+
+func (fw *flippingWriter) WriteHeader(code int) {
+	fw.pos = -1
+	if code >= 200 && code < 300 {
+		fw.pos = 0
+		if cl := fw.Header().Get("Content-Length"); cl != "" {
+			var n int64
+			if _, err := fmt.Sscan(cl, &n); err == nil && n > 0 {
+				fw.pos = min(int64(fw.at*float64(n)), n-1)
+			}
+		}
+	}
+	fw.ResponseWriter.WriteHeader(code)
+}
+
+func (fw *flippingWriter) Write(b []byte) (int, error) {
+	start := fw.written
+	i := fw.pos - start
+	if fw.pos < 0 || i < 0 || i >= int64(len(b)) {
+		n, err := fw.ResponseWriter.Write(b)
+		fw.written += int64(n)
+		return n, err
+	}
+	// Write around the byte rather than into b, which belongs to the caller.
+	n, err := fw.ResponseWriter.Write(b[:i])
+	fw.written += int64(n)
+	if err != nil {
+		return n, err
+	}
+	if _, err := fw.ResponseWriter.Write([]byte{b[i] ^ 0xFF}); err != nil {
+		return n, err
+	}
+	fw.flipped.Add(1)
+	fw.written++
+	m, err := fw.ResponseWriter.Write(b[i+1:])
+	fw.written += int64(m)
+	return n + 1 + m, err
+}
+
+// FlushError flushes the underlying writer.
+func (fw *flippingWriter) FlushError() error {
+	return http.NewResponseController(fw.ResponseWriter).Flush()
 }

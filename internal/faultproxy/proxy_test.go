@@ -162,6 +162,38 @@ func TestFaults(t *testing.T) {
 			},
 			counts: faultproxy.Counts{Requests: 1, Stalls: 1},
 		},
+		{
+			name: "flip one byte of the response body", faults: faultproxy.Faults{Flip: 1}, method: http.MethodGet,
+			check: func(t *testing.T, resp *http.Response, err error, _ time.Duration) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := io.ReadAll(resp.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if resp.StatusCode != http.StatusOK || resp.ContentLength != 64<<10 || len(got) != 64<<10 {
+					t.Fatalf("got %d, Content-Length %d, %d bytes; want 200 and 65536 bytes", resp.StatusCode, resp.ContentLength, len(got))
+				}
+				if d := differences(got, bytes.Repeat([]byte("x"), 64<<10)); len(d) != 1 || got[d[0]] != 'x'^0xFF {
+					t.Errorf("bytes differing at %v, want exactly one, flipped", d)
+				}
+			},
+			counts: faultproxy.Counts{Requests: 1, Flips: 1},
+		},
+		{
+			name: "flip spares requests with a body", faults: faultproxy.Faults{Flip: 1}, method: http.MethodPut,
+			check: func(t *testing.T, resp *http.Response, err error, _ time.Duration) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := io.ReadAll(resp.Body)
+				if !bytes.Equal(got, body) {
+					t.Errorf("echo differs at %v, want untouched", differences(got, body))
+				}
+			},
+			counts: faultproxy.Counts{Requests: 1},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,9 +216,74 @@ func TestFaults(t *testing.T) {
 	}
 }
 
+// differences returns the offsets at which got and want differ, and len(got) if their lengths do.
+func differences(got, want []byte) []int {
+	var d []int
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			d = append(d, i)
+		}
+	}
+	if len(got) != len(want) {
+		d = append(d, min(len(got), len(want)))
+	}
+	return d
+}
+
+// TestFlipPositions checks that every flipped response differs from the server's in exactly one
+// byte, at positions spread over the body, and that an error response is never flipped.
+func TestFlipPositions(t *testing.T) {
+	srv := upstream(t)
+	want := bytes.Repeat([]byte("x"), 64<<10)
+	p := start(t, srv.URL, faultproxy.Faults{Flip: 1}, 7)
+	const n = 40
+	positions := map[int]bool{}
+	var lower, upper int
+	for range n {
+		resp, err := client().Get(p.URL() + "/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := differences(got, want)
+		if len(d) != 1 || got[d[0]] != 'x'^0xFF {
+			t.Fatalf("bytes differing at %v, want exactly one, flipped", d)
+		}
+		positions[d[0]] = true
+		if d[0] < len(want)/2 {
+			lower++
+		} else {
+			upper++
+		}
+	}
+	if len(positions) < n/2 || lower < n/5 || upper < n/5 {
+		t.Errorf("flips at %d distinct positions, %d in the first half and %d in the second; want them spread", len(positions), lower, upper)
+	}
+	if got := p.Counts(); got != (faultproxy.Counts{Requests: n, Flips: n}) {
+		t.Errorf("counts %v, want %d requests, %d flips", got, n, n)
+	}
+
+	missing := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(missing.Close)
+	p = start(t, missing.URL, faultproxy.Faults{Flip: 1}, 7)
+	resp, err := client().Get(p.URL() + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || string(got) != "404 page not found\n" || p.Counts().Flips != 0 {
+		t.Errorf("got %d %q, counts %v; want the 404 untouched", resp.StatusCode, got, p.Counts())
+	}
+}
+
 func TestRatesAndSeed(t *testing.T) {
 	srv := upstream(t)
-	f := faultproxy.Faults{SlowDown: 0.2, Reset: 0.05, Delay: 0.02, DelayFor: time.Millisecond}
+	f := faultproxy.Faults{SlowDown: 0.2, Reset: 0.05, Delay: 0.02, Flip: 0.05, DelayFor: time.Millisecond}
 	const n = 2000
 	run := func() faultproxy.Counts {
 		p := start(t, srv.URL, f, 42)
@@ -218,6 +315,7 @@ func TestRatesAndSeed(t *testing.T) {
 	within("slowdown", a.SlowDowns, f.SlowDown)
 	within("reset", a.Resets, f.Reset)
 	within("delay", a.Delays, f.Delay)
+	within("flip", a.Flips, f.Flip)
 	t.Log(a)
 }
 
@@ -273,6 +371,8 @@ func TestStartRejects(t *testing.T) {
 		{"relative target", "127.0.0.1:1", faultproxy.Faults{}},
 		{"negative", "http://127.0.0.1:1", faultproxy.Faults{Reset: -0.1}},
 		{"sum above one", "http://127.0.0.1:1", faultproxy.Faults{SlowDown: 0.6, Reset: 0.6}},
+		{"flip above one", "http://127.0.0.1:1", faultproxy.Faults{Flip: 1.1}},
+		{"sum with flip above one", "http://127.0.0.1:1", faultproxy.Faults{Stall: 0.5, Flip: 0.6}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
