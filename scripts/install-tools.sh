@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # install-tools.sh installs the programs that obskit's tests run as real
-# servers or checks: staticcheck, versitygw, the Collector otelcol-obskit,
-# Jaeger v2 and the Debian packages awscli, prometheus and docker-compose.
+# servers or checks: staticcheck, versitygw, MinIO, the Collector
+# otelcol-obskit, Jaeger v2 and the Debian packages awscli, prometheus and
+# docker-compose.
 #
-# Usage: scripts/install-tools.sh [staticcheck] [collector] [versitygw] [jaeger] [debian]
+# Usage: scripts/install-tools.sh [staticcheck] [collector] [versitygw] [minio] [jaeger] [debian]
 #        (no argument: all of them, in that order)
 #
 # Go-built tools go to $OBSKIT_TOOLS_DIR/bin (default:
@@ -24,10 +25,14 @@ set -euo pipefail
 
 STATICCHECK_VERSION=v0.8.2 # honnef.co/go/tools 2026.x; needs Go >= 1.26
 VERSITYGW_VERSION=v1.8.0
+# MinIO tags its releases RELEASE.<date>, not semver: the module proxy knows
+# them by pseudo-version only (this one is what @latest gave on 2026-12-03).
+# Only for tests that need server-side encryption (versitygw ignores it).
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 OTELCOL_BUILDER_VERSION=v0.161.0 # also the version of go.opentelemetry.io/collector/otelcol
 JAEGER_VERSION=v1.76.0
 DEBIAN_PACKAGES=(awscli prometheus docker-compose)
-ALL_TOOLS=(staticcheck collector versitygw jaeger debian)
+ALL_TOOLS=(staticcheck collector versitygw minio jaeger debian)
 
 usage() {
 	echo "usage: $0 [${ALL_TOOLS[*]}]  (default: all)" >&2
@@ -93,6 +98,12 @@ build_staticcheck() {
 
 build_versitygw() {
 	GOBIN=$BIN go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+}
+
+# --- MinIO -------------------------------------------------------------------
+
+build_minio() {
+	GOBIN=$BIN go install "github.com/minio/minio@$MINIO_VERSION"
 }
 
 # --- Collector ---------------------------------------------------------------
@@ -242,6 +253,7 @@ main() {
 			install_go_tool staticcheck "$key" build_staticcheck
 			;;
 		versitygw) install_go_tool versitygw "$VERSITYGW_VERSION" build_versitygw ;;
+		minio) install_go_tool minio "$MINIO_VERSION" build_minio ;;
 		collector)
 			key=$(collector_key)
 			install_go_tool otelcol-obskit "$key" build_collector
