@@ -16,6 +16,7 @@ import (
 const (
 	ToolCollector     = "otelcol-obskit"
 	ToolVersity       = "versitygw"
+	ToolMinIO         = "minio"
 	ToolJaeger        = "jaeger"
 	ToolStaticcheck   = "staticcheck"
 	ToolAWS           = "aws"
@@ -28,6 +29,7 @@ const (
 var installStep = map[string]string{
 	ToolCollector:     "collector",
 	ToolVersity:       "versitygw",
+	ToolMinIO:         "minio",
 	ToolJaeger:        "jaeger",
 	ToolStaticcheck:   "staticcheck",
 	ToolAWS:           "debian",
