@@ -76,6 +76,9 @@ func TestGetNeverReturnsWrongBytes(t *testing.T) {
 				switch {
 				case err != nil:
 					caught++
+					if caught == 1 {
+						t.Logf("first flipped read: %v", err)
+					}
 					if !errors.Is(err, objstore.ErrIntegrity) {
 						t.Errorf("Get %d: %v; want an error wrapping objstore.ErrIntegrity", i, err)
 					}
