@@ -85,3 +85,34 @@ func RecordRetryEvent(ctx context.Context, r Retry) {
 	}
 	c.opSpan.AddEvent(EventRetry, trace.WithAttributes(attrs...))
 }
+
+// EventResolved is the name of the span event [RecordResolution] adds to the operation's span:
+// a write whose outcome was ambiguous, and what the provider found out about it.
+const EventResolved = "objstore.outcome_resolved"
+
+// AttrResolution is the attribute of the [EventResolved] event: one of the Resolution values.
+const AttrResolution = attribute.Key("objstore.resolution")
+
+// Resolution is what a provider found when it looked at the key after an ambiguous write.
+type Resolution string
+
+// The values of [AttrResolution].
+const (
+	// ResolvedStored: the object under the key is the content sent; the write succeeded.
+	ResolvedStored Resolution = "stored"
+	// ResolvedNotStored: the write is known not to have been applied, and cannot be later.
+	ResolvedNotStored Resolution = "not_stored"
+	// ResolvedUnknown: the content sent is not (or not yet) under the key, and a request still
+	// in the network might store it; the write fails with [ErrOutcomeUnknown].
+	ResolvedUnknown Resolution = "unknown"
+)
+
+// RecordResolution adds the event objstore.outcome_resolved with r to the span of the operation
+// whose context is ctx, as [RecordRetryEvent] does.
+func RecordResolution(ctx context.Context, r Resolution) {
+	c, ok := ctx.Value(attemptKey{}).(*attemptCounter)
+	if !ok || c.opSpan == nil || !c.opSpan.IsRecording() {
+		return
+	}
+	c.opSpan.AddEvent(EventResolved, trace.WithAttributes(AttrResolution.String(string(r))))
+}

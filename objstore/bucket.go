@@ -19,7 +19,11 @@ type Bucket interface {
 	// Put stores the whole content of r under key, replacing any object there. size is the
 	// length of r in bytes, or -1 when unknown (the provider then streams it, in parts if large).
 	// Put returns nil only once the object is stored whole and its checksum verified by the
-	// store; on error no partial object is left visible under key. opts set the object's
+	// store; on error no partial object is left visible under key. A Put whose outcome is
+	// ambiguous (a request sent and its answer lost) is resolved by the provider before it
+	// returns: nil if the object under key is now the content sent, else an error matching
+	// ErrOutcomeUnknown if it cannot rule out that a request still in the network stores it
+	// later (then whole, never in part). opts set the object's
 	// content headers and metadata ([WithContentType], [WithMetadata], …) and a condition
 	// ([WithIfNotExists], [WithIfMatch]) that the store checks atomically with the write.
 	Put(ctx context.Context, key string, r io.Reader, size int64, opts ...PutOption) error

@@ -80,7 +80,18 @@ var (
 	// ErrInvalidArgument: an option of the call cannot be honoured (e.g. metadata that cannot be
 	// an HTTP header, two conditions at once); nothing was sent.
 	ErrInvalidArgument = errors.New("invalid argument")
+	// ErrOutcomeUnknown: a write failed in a way that leaves its outcome unknown: a request
+	// was sent and no answer came back (a timeout, a reset connection, the caller's context
+	// ending while it was in flight), and the provider could not find out afterwards whether
+	// the object was stored. The object under the key is either the one before the call or
+	// the whole new one, never a part of it, and a request held by the network may still
+	// store it later: read the key ([Bucket.Attributes]) to know, or write again.
+	ErrOutcomeUnknown = errors.New("outcome unknown: the write may have been applied")
 )
+
+// IsOutcomeUnknown reports whether err means that a write may have been applied although it
+// failed; see [ErrOutcomeUnknown].
+func IsOutcomeUnknown(err error) bool { return errors.Is(err, ErrOutcomeUnknown) }
 
 // IsPreconditionFailed reports whether err means that a conditional write found the key in
 // another state than asked (an object already there, or another ETag) and stored nothing.

@@ -153,7 +153,7 @@ func transientNetworkError(err error) aws.Ternary {
 
 // instrumentClient sets the SDK's tracer (so its spans nest under the objstore.* span) when SDK
 // spans are on, the middleware that reports each attempt to objstore, and the retryer wrapper
-// that records each retry as an event on the objstore.* span.
+// that records each retry as an event on the objstore.* span and notes ambiguous writes.
 func instrumentClient(so *s3.Options, o options, cfg Config) {
 	sdkSpans := cfg.SDKSpans
 	if o.sdkSpans != nil {
@@ -167,9 +167,9 @@ func instrumentClient(so *s3.Options, o options, cfg Config) {
 	}
 	if o.instrument {
 		so.APIOptions = append(so.APIOptions, addAttemptMiddleware)
-		if so.Retryer != nil {
-			so.Retryer = &retryEvents{Retryer: so.Retryer}
-		}
+	}
+	if so.Retryer != nil {
+		so.Retryer = &retryEvents{Retryer: so.Retryer} // also without instrumentation: outcome.go
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 
 	"github.com/esper-platform/obskit/objstore"
 	"github.com/esper-platform/obskit/objstore/internal/content"
@@ -58,9 +59,16 @@ func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64, o
 			in.Metadata, in.IfNoneMatch, in.IfMatch = po.Metadata, h.ifNoneMatch, h.ifMatch
 			in.ServerSideEncryption, in.SSEKMSKeyId = b.sse, h.kmsKeyID
 		}
-		_, err = b.client.PutObject(ctx, in)
+		start, err := body.Seek(0, io.SeekCurrent)
 		if err != nil {
-			return condError(objstore.OpPut, key, &po, err)
+			return &objstore.OpError{Op: objstore.OpPut, Key: key, Err: err}
+		}
+		wctx, w := watchWrite(ctx)
+		if _, err = b.client.PutObject(wctx, in); err != nil {
+			return b.resolve(ctx, key, &po, w, err, func() (expected, bool) {
+				s, err := sumOf(body, start, b.checksum)
+				return expectedSingle(s), err == nil
+			})
 		}
 		return nil
 	}
@@ -112,7 +120,10 @@ type emptyReader struct{}
 func (emptyReader) Read([]byte) (int, error) { return 0, io.EOF }
 
 // putStream uploads through the transfer manager: one PutObject below the part size, else a
-// multipart upload, aborted if it fails.
+// multipart upload, aborted if it fails. The content is hashed as the transfer manager reads
+// it: a multipart upload with a CRC checksum carries the whole object's checksum
+// (ChecksumType FULL_OBJECT), which the server checks against its parts and Get verifies; and
+// an ambiguous outcome is resolved against it (outcome.go).
 func (b *Bucket) putStream(ctx context.Context, key string, r io.Reader, size int64, po *objstore.PutOptions) error {
 	h := b.headers(po)
 	in := &transfermanager.UploadObjectInput{Bucket: &b.bucket, Key: &key,
@@ -121,42 +132,94 @@ func (b *Bucket) putStream(ctx context.Context, key string, r io.Reader, size in
 		IfNoneMatch: h.ifNoneMatch, IfMatch: h.ifMatch,
 		ServerSideEncryption: tmtypes.ServerSideEncryption(b.sse), SSEKMSKeyID: h.kmsKeyID,
 	}
+	if fullObject(b.checksum) {
+		in.ChecksumType = tmtypes.ChecksumTypeFullObject
+	}
+	sum := newSentSum(b.checksum)
 	if size >= 0 {
 		in.ContentLength = &size
-		in.Body = content.Exact(r, size)
+		in.Body = hashingReader{content.Exact(r, size), sum}
 	} else {
-		in.Body = onlyReader{r} // hide Seek: the transfer manager would trust it for the size
+		in.Body = hashingReader{r, sum} // hides Seek: the transfer manager would trust it for the size
 	}
 	began := time.Now()
-	var watch *createWatcher
+	watch := &createWatcher{sum: sum}
 	_, err := b.tm.UploadObject(ctx, in, func(o *transfermanager.Options) {
-		watch = &createWatcher{S3APIClient: o.S3}
+		watch.S3APIClient = o.S3
 		o.S3 = watch
 	})
-	if watch != nil && watch.maybeOrphans.Load() {
+	if watch.maybeOrphans.Load() {
 		b.abortOrphans(ctx, key, began)
 	}
-	if err == nil && watch != nil && watch.completeErr != nil {
-		err = watch.completeErr // see multipart.go
-	}
-	if err == nil {
+	switch {
+	case err == nil && watch.completeErr == nil:
 		return nil
+	case err == nil:
+		return b.resolveComplete(ctx, key, po, watch) // see multipart.go
+	case watch.put != nil:
+		// The transfer manager's single PutObject (an object of unknown size below the part size).
+		return b.resolve(ctx, key, po, watch.put, err, func() (expected, bool) { return expectedSingle(sum), true })
 	}
 	var mpu transfermanager.MultipartUploadError
 	if errors.As(err, &mpu) && mpu.UploadID() != "" {
 		// The transfer manager's own abort is not sent (multipart.go): abort here, once, under
 		// the operation's context (not cancelled, so that it happens after a cancellation too).
-		b.abort(ctx, key, mpu.UploadID())
+		_ = b.abort(ctx, key, mpu.UploadID())
 	}
 	return condError(objstore.OpPut, key, po, err)
 }
 
-func (b *Bucket) abort(ctx context.Context, key, uploadID string) {
+// resolveComplete settles a multipart upload whose CompleteMultipartUpload failed: when it was
+// ambiguous and the object is not found stored, the upload is aborted (a Complete arriving
+// later then fails) and looked at once more; see outcome.go.
+func (b *Bucket) resolveComplete(ctx context.Context, key string, po *objstore.PutOptions, watch *createWatcher) error {
+	ce := watch.completeErr
+	if watch.complete.settled(ce.err) {
+		_ = b.abort(ctx, key, ce.uploadID)
+		return condError(objstore.OpPut, key, po, ce)
+	}
+	want, ok := expectedMultipart(watch.sum, watch.completeIn)
+	stored := func(ctx context.Context) bool {
+		if !ok || ctx.Err() != nil {
+			return false
+		}
+		held, err := b.holds(ctx, key, want)
+		return err == nil && held
+	}
+	if stored(ctx) {
+		objstore.RecordResolution(ctx, objstore.ResolvedStored)
+		return nil
+	}
+	if err := b.abort(ctx, key, ce.uploadID); err != nil && !isNoSuchUpload(err) {
+		objstore.RecordResolution(ctx, objstore.ResolvedUnknown)
+		return unknownOutcome(key, po, ce)
+	}
+	if stored(ctx) { // completed after all, before the abort
+		objstore.RecordResolution(ctx, objstore.ResolvedStored)
+		return nil
+	}
+	if ctx.Err() != nil || !ok {
+		objstore.RecordResolution(ctx, objstore.ResolvedUnknown)
+		return unknownOutcome(key, po, ce)
+	}
+	objstore.RecordResolution(ctx, objstore.ResolvedNotStored)
+	return condError(objstore.OpPut, key, po, ce)
+}
+
+// abort aborts the multipart upload, on the operation's context but not cancelled with it.
+func (b *Bucket) abort(ctx context.Context, key, uploadID string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
 	defer cancel()
-	_, _ = b.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+	_, err := b.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
 		Bucket: &b.bucket, Key: &key, UploadId: &uploadID,
 	})
+	return err
+}
+
+// isNoSuchUpload reports whether S3 answered that the upload is gone (completed or aborted).
+func isNoSuchUpload(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "NoSuchUpload"
 }
 
 // createWatcher notes when CreateMultipartUpload needed more than one attempt (or failed): an
@@ -164,7 +227,12 @@ func (b *Bucket) abort(ctx context.Context, key, uploadID string) {
 type createWatcher struct {
 	transfermanager.S3APIClient
 	maybeOrphans atomic.Bool
-	completeErr  *completeError
+
+	sum         *sentSum                         // of the content read by the transfer manager
+	put         *writeAttempts                   // of its PutObject, if it sent one
+	complete    *writeAttempts                   // of its CompleteMultipartUpload
+	completeIn  *s3.CompleteMultipartUploadInput // as sent
+	completeErr *completeError                   // see multipart.go
 }
 
 func (w *createWatcher) CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput, opts ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error) {

@@ -19,7 +19,8 @@ import (
 
 // retryEvents wraps the client's retryer to record each retry as an event on the objstore
 // operation's span (objstore.RecordRetryEvent): the attempt that failed, its error.type and
-// HTTP status, and the backoff the retryer chose. It costs nothing on an attempt that succeeds.
+// HTTP status, and the backoff the retryer chose; and to mark a write ambiguous when an attempt
+// that may have been applied failed (outcome.go). It costs nothing on an attempt that succeeds.
 //
 // The SDK's retry loop calls GetRetryToken(ctx, err) and then RetryDelay(attempt, err), on the
 // same goroutine, for each attempt it retries; only the first has the context and only the
@@ -40,6 +41,7 @@ func (r *retryEvents) GetAttemptToken(ctx context.Context) (func(error) error, e
 
 // GetRetryToken implements aws.Retryer.
 func (r *retryEvents) GetRetryToken(ctx context.Context, err error) (func(error) error, error) {
+	noteAttempt(ctx, err) // outcome.go
 	release, tokenErr := r.Retryer.GetRetryToken(ctx, err)
 	if tokenErr == nil && err != nil && reflect.TypeOf(err).Comparable() {
 		r.pending.Store(err, ctx)

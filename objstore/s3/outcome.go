@@ -1,0 +1,292 @@
+package s3
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"hash/crc64"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/esper-platform/obskit/objstore"
+)
+
+// A write is ambiguous when one of its attempts was sent and no answer came back (a timeout, a
+// reset or closed connection, the caller's context ending in flight) or the answer was a 500,
+// 502 or 504, which a server or proxy may give after the write was applied. Its outcome is
+// resolved before Put returns, by looking at the key (HeadObject with the stored checksum):
+//
+//   - the object under the key has the size and checksum of the content sent: the Put succeeded
+//     (one of its attempts stored it), and returns nil;
+//   - a multipart upload whose CompleteMultipartUpload was ambiguous and is not stored is
+//     aborted, which fences it (a Complete arriving later fails), and looked at once more: the
+//     Put then fails for certain, unless the object is found after all;
+//   - otherwise (a single request, which S3 offers no way to fence) the error wraps
+//     [objstore.ErrOutcomeUnknown]: the object is the old one or the whole new one, and a
+//     request held by the network may still store it later.
+//
+// A create-only Put (If-None-Match: *) whose attempt was ambiguous and whose retry is refused
+// with 412 is resolved the same way: if the object now under the key is the content sent, an
+// earlier attempt of this Put created it, and the Put succeeds. (A writer that stored the same
+// bytes in the meantime cannot be told apart; the content under the key is the caller's.)
+//
+// When the caller's context has ended, Put returns at once without looking (the caller asked
+// not to wait), and the error wraps both the context's error and ErrOutcomeUnknown if a request
+// was in flight.
+
+// resolveTimeout bounds the HeadObject that resolves an ambiguous write (within the caller's
+// context).
+const resolveTimeout = 10 * time.Second
+
+// writeAttempts is carried by the context of a write request (PutObject,
+// CompleteMultipartUpload) and marked by the retryer when one of its attempts may have been
+// applied although it failed (retryEvents.GetRetryToken).
+type writeAttempts struct{ ambiguous atomic.Bool }
+
+type writeAttemptsKey struct{}
+
+// watchWrite returns ctx carrying a new writeAttempts.
+func watchWrite(ctx context.Context) (context.Context, *writeAttempts) {
+	w := &writeAttempts{}
+	return context.WithValue(ctx, writeAttemptsKey{}, w), w
+}
+
+// noteAttempt marks the write of ctx ambiguous if the attempt that failed with err may have
+// been applied.
+func noteAttempt(ctx context.Context, err error) {
+	if w, ok := ctx.Value(writeAttemptsKey{}).(*writeAttempts); ok && maybeApplied(err) {
+		w.ambiguous.Store(true)
+	}
+}
+
+// settled reports whether the write failed without any of its attempts possibly applied:
+// the final error is a definite answer and no retried attempt was ambiguous.
+func (w *writeAttempts) settled(err error) bool {
+	return !w.ambiguous.Load() && !maybeApplied(err)
+}
+
+// maybeApplied reports whether the request attempt that failed with err may have been applied
+// by the server: it was (or may have been) sent, and no definite answer came back.
+func maybeApplied(err error) bool {
+	if err == nil {
+		return false
+	}
+	switch s := httpStatus(err); {
+	case s == http.StatusInternalServerError || s == http.StatusBadGateway || s == http.StatusGatewayTimeout:
+		return true
+	case s != 0:
+		return false
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return false // never sent
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return false
+	}
+	return true // a reset, a timeout, a closed connection, a cancelled context
+}
+
+// sentSum hashes the content a write sends, to compare it with what the store holds: with the
+// bucket's checksum algorithm, or MD5 (compared with a single-part ETag) when requests carry no
+// checksum. It is written to in order, once per byte.
+type sentSum struct {
+	algo string // CRC32C, CRC32, CRC64NVME, SHA256, SHA1 or MD5
+	h    hash.Hash
+	n    int64
+}
+
+func newSentSum(algo types.ChecksumAlgorithm) *sentSum {
+	s := &sentSum{algo: string(algo)}
+	switch algo {
+	case types.ChecksumAlgorithmCrc32c:
+		s.h = crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	case types.ChecksumAlgorithmCrc32:
+		s.h = crc32.NewIEEE()
+	case types.ChecksumAlgorithmCrc64nvme:
+		s.h = crc64.New(crc64NVMETable)
+	case types.ChecksumAlgorithmSha256:
+		s.h = sha256.New()
+	case types.ChecksumAlgorithmSha1:
+		s.h = sha1.New()
+	default:
+		s.algo, s.h = "MD5", md5.New()
+	}
+	return s
+}
+
+func (s *sentSum) Write(p []byte) (int, error) {
+	s.n += int64(len(p))
+	return s.h.Write(p)
+}
+
+// fullObject reports whether a multipart upload can carry the whole object's checksum
+// (ChecksumType FULL_OBJECT: the CRCs); SHA checksums of multipart uploads are composite.
+func fullObject(algo types.ChecksumAlgorithm) bool {
+	switch algo {
+	case types.ChecksumAlgorithmCrc32c, types.ChecksumAlgorithmCrc32, types.ChecksumAlgorithmCrc64nvme:
+		return true
+	}
+	return false
+}
+
+// value is the checksum of the bytes written, base64 as S3 shows it.
+func (s *sentSum) value() string { return base64.StdEncoding.EncodeToString(s.h.Sum(nil)) }
+
+// hashingReader passes what it reads to a sentSum.
+type hashingReader struct {
+	r io.Reader
+	s *sentSum
+}
+
+func (h hashingReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	_, _ = h.s.Write(p[:n])
+	return n, err
+}
+
+// sumOf hashes body from offset start to its end.
+func sumOf(body io.ReadSeeker, start int64, algo types.ChecksumAlgorithm) (*sentSum, error) {
+	if _, err := body.Seek(start, io.SeekStart); err != nil {
+		return nil, err
+	}
+	s := newSentSum(algo)
+	_, err := io.Copy(s, body)
+	return s, err
+}
+
+// expected is what the store shows for a write: size, and checksum or ETag (without quotes).
+type expected struct {
+	size     int64
+	algo     string // as sentSum.algo
+	checksum string // base64, with "-N" for a composite multipart checksum; or the hex MD5
+}
+
+// expectedSingle is what a single request storing the content s hashed leaves.
+func expectedSingle(s *sentSum) expected {
+	e := expected{size: s.n, algo: s.algo, checksum: s.value()}
+	if s.algo == "MD5" {
+		e.checksum = hex.EncodeToString(s.h.Sum(nil))
+	}
+	return e
+}
+
+// expectedMultipart is what completing in leaves: the full-object checksum s hashed, or the
+// composite checksum of in's parts (SHA: the hash of the parts' hashes, "-N").
+func expectedMultipart(s *sentSum, in *s3.CompleteMultipartUploadInput) (expected, bool) {
+	if s.algo == "MD5" {
+		return expected{}, false // the ETag of a multipart upload hashes part MD5s nobody sent
+	}
+	if fullObject(types.ChecksumAlgorithm(s.algo)) {
+		return expectedSingle(s), true
+	}
+	if in.MultipartUpload == nil {
+		return expected{}, false
+	}
+	parts := in.MultipartUpload.Parts
+	h := newSentSum(types.ChecksumAlgorithm(s.algo))
+	for _, p := range parts {
+		v := aws.ToString(p.ChecksumSHA256)
+		if s.algo == string(types.ChecksumAlgorithmSha1) {
+			v = aws.ToString(p.ChecksumSHA1)
+		}
+		raw, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || v == "" {
+			return expected{}, false
+		}
+		h.h.Write(raw)
+	}
+	return expected{size: s.n, algo: s.algo, checksum: h.value() + "-" + strconv.Itoa(len(parts))}, true
+}
+
+// holds reports whether the object under key is what e describes, with HeadObject; an error
+// when the store could not be asked.
+func (b *Bucket) holds(ctx context.Context, key string, e expected) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, resolveTimeout)
+	defer cancel()
+	out, err := b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &b.bucket, Key: &key, ChecksumMode: types.ChecksumModeEnabled})
+	if err != nil {
+		if objstore.IsNotFound(opError(objstore.OpPut, key, err)) {
+			return false, nil
+		}
+		return false, err
+	}
+	if aws.ToInt64(out.ContentLength) != e.size {
+		return false, nil
+	}
+	var stored string
+	switch e.algo {
+	case "MD5":
+		stored = strings.Trim(aws.ToString(out.ETag), `"`)
+	case string(types.ChecksumAlgorithmCrc32c):
+		stored = aws.ToString(out.ChecksumCRC32C)
+	case string(types.ChecksumAlgorithmCrc32):
+		stored = aws.ToString(out.ChecksumCRC32)
+	case string(types.ChecksumAlgorithmCrc64nvme):
+		stored = aws.ToString(out.ChecksumCRC64NVME)
+	case string(types.ChecksumAlgorithmSha256):
+		stored = aws.ToString(out.ChecksumSHA256)
+	case string(types.ChecksumAlgorithmSha1):
+		stored = aws.ToString(out.ChecksumSHA1)
+	}
+	return stored != "" && stored == e.checksum, nil
+}
+
+// resolve settles the outcome of a single-request write that failed with err after attempts
+// w (see the top of this file): nil when the object sent is stored, else the error, wrapping
+// objstore.ErrOutcomeUnknown when the write was ambiguous. want computes what the store would
+// show; it is called only when needed.
+func (b *Bucket) resolve(ctx context.Context, key string, po *objstore.PutOptions, w *writeAttempts, err error, want func() (expected, bool)) error {
+	if w.settled(err) {
+		return condError(objstore.OpPut, key, po, err)
+	}
+	if ctx.Err() == nil {
+		if e, ok := want(); ok {
+			stored, herr := b.holds(ctx, key, e)
+			switch {
+			case herr == nil && stored:
+				objstore.RecordResolution(ctx, objstore.ResolvedStored)
+				return nil
+			case herr == nil && isPreconditionFailed(err):
+				// Another object is under the key; an attempt of this Put arriving later is
+				// refused by the same condition.
+				objstore.RecordResolution(ctx, objstore.ResolvedNotStored)
+				return condError(objstore.OpPut, key, po, err)
+			}
+		}
+	}
+	objstore.RecordResolution(ctx, objstore.ResolvedUnknown)
+	return unknownOutcome(key, po, err)
+}
+
+// isPreconditionFailed reports whether the store refused a write for its condition.
+func isPreconditionFailed(err error) bool {
+	return errors.Is(sentinelFor(err), objstore.ErrPreconditionFailed)
+}
+
+// unknownOutcome is the error of a write whose outcome is unknown.
+func unknownOutcome(key string, po *objstore.PutOptions, err error) error {
+	err = condError(objstore.OpPut, key, po, err)
+	var oe *objstore.OpError
+	if errors.As(err, &oe) {
+		oe.Err = fmt.Errorf("%w: %w", objstore.ErrOutcomeUnknown, oe.Err)
+	}
+	return err
+}
