@@ -41,6 +41,7 @@ type Config struct {
 	PathStyle       bool  `env:"OBSKIT_S3_PATH_STYLE" envDefault:"false" desc:"address buckets as endpoint/bucket instead of bucket.endpoint (most S3-compatible servers need true)"`
 	PartSize        int64 `env:"OBSKIT_S3_PART_SIZE" envDefault:"8388608" desc:"multipart part size in bytes (at least 5242880); larger objects are uploaded in parts"`
 	PartConcurrency int   `env:"OBSKIT_S3_PART_CONCURRENCY" envDefault:"5" desc:"parts of one object uploaded at once; memory per large Put is about part size × (this + 1)"`
+	GetConcurrency  int   `env:"OBSKIT_S3_GET_CONCURRENCY" envDefault:"1" desc:"ranged parts of one object read at once by Get, each OBSKIT_S3_PART_SIZE bytes; memory per large Get is about part size × this; 1 reads with a single stream"`
 	MaxConns        int   `env:"OBSKIT_S3_MAX_CONNS" envDefault:"256" desc:"idle HTTP connections kept per host; set it to the number of concurrent operations"`
 
 	MaxAttempts int           `env:"OBSKIT_S3_MAX_ATTEMPTS" envDefault:"8" desc:"attempts per request, first try included, before an error is returned"`
@@ -113,6 +114,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	atLeastOne("OBSKIT_S3_PART_CONCURRENCY", "PartConcurrency", c.PartConcurrency)
+	atLeastOne("OBSKIT_S3_GET_CONCURRENCY", "GetConcurrency", c.GetConcurrency)
 	atLeastOne("OBSKIT_S3_MAX_CONNS", "MaxConns", c.MaxConns)
 	atLeastOne("OBSKIT_S3_MAX_ATTEMPTS", "MaxAttempts", c.MaxAttempts)
 	positive := func(name, field string, d time.Duration) {

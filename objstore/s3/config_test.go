@@ -30,7 +30,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Errorf("DefaultConfig is invalid: %v", err)
 	}
 	documented := s3.Config{Bucket: "b", Region: "us-east-1", PartSize: 8 << 20, PartConcurrency: 5,
-		MaxConns: 256, MaxAttempts: 8, MaxBackoff: 20 * time.Second, DialTimeout: 5 * time.Second,
+		GetConcurrency: 1, MaxConns: 256, MaxAttempts: 8, MaxBackoff: 20 * time.Second, DialTimeout: 5 * time.Second,
 		ResponseHeaderTimeout: 60 * time.Second, Checksum: "CRC32C", VerifyGet: true,
 		ChecksumWhen: "supported"}
 	if def != documented {
@@ -52,6 +52,7 @@ func TestConfigInvalid(t *testing.T) {
 		{"bad endpoint", map[string]string{"AWS_ENDPOINT_URL_S3": "127.0.0.1:9000"}, "AWS_ENDPOINT_URL_S3"},
 		{"secret without key", map[string]string{"AWS_SECRET_ACCESS_KEY": secret}, "AWS_ACCESS_KEY_ID"},
 		{"zero concurrency", map[string]string{"OBSKIT_S3_PART_CONCURRENCY": "0"}, "OBSKIT_S3_PART_CONCURRENCY"},
+		{"zero get concurrency", map[string]string{"OBSKIT_S3_GET_CONCURRENCY": "0"}, "OBSKIT_S3_GET_CONCURRENCY"},
 		{"bad duration", map[string]string{"OBSKIT_S3_MAX_BACKOFF": "soon"}, "OBSKIT_S3_MAX_BACKOFF"},
 		{"bad checksum when", map[string]string{"OBSKIT_S3_CHECKSUM_WHEN": "never"}, "OBSKIT_S3_CHECKSUM_WHEN"},
 		{"missing CA bundle", map[string]string{"AWS_CA_BUNDLE": "/nonexistent/ca.pem"}, "AWS_CA_BUNDLE"},
