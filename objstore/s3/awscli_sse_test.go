@@ -65,7 +65,7 @@ func minioConfig(srv *testserver.S3Server) s3.Config {
 // key ID) by single-part and multipart Put, and by single-part and multipart Copy, are stored
 // encrypted as asked, with their content headers and metadata, as awscli reads them on MinIO
 // (versitygw ignores encryption headers); awscli gets the content, and obskit's Attributes agree
-// with awscli. A KMS key the server does not have fails the Put, so the key ID is sent.
+// with awscli; multipart uploads and copies are multipart there. A KMS key the server does not have fails the Put, so the key ID is sent.
 func TestAWSCLIReadsSSE(t *testing.T) {
 	testserver.Require(t, testserver.ToolMinIO, testserver.ToolAWS)
 	srv := testserver.StartMinIO(t)
@@ -81,10 +81,14 @@ func TestAWSCLIReadsSSE(t *testing.T) {
 			cfg := minioConfig(srv)
 			cfg.SSE, cfg.SSEKMSKeyID = tc.sse, tc.keyID
 			b := openConfig(t, cfg)
-			check := func(what, key string, data []byte) {
+			// check cross-reads key; a multipart upload (or copy) has an ETag ending in -N.
+			check := func(what, key string, data []byte, multipart bool) {
 				t.Helper()
 				h, e := awsSSEHead(t, srv, key)
 				wantAWSHeaders(t, what, h, int64(len(data)))
+				if strings.Contains(h.ETag, "-") != multipart {
+					t.Errorf("%s: ETag %s, want multipart %t", what, h.ETag, multipart)
+				}
 				if e.ServerSideEncryption != tc.sse || e.SSEKMSKeyID != tc.wantKeyID {
 					t.Errorf("%s: aws s3api head-object gives ServerSideEncryption %q, SSEKMSKeyId %q; want %q, %q",
 						what, e.ServerSideEncryption, e.SSEKMSKeyID, tc.sse, tc.wantKeyID)
@@ -110,7 +114,7 @@ func TestAWSCLIReadsSSE(t *testing.T) {
 				if err := b.Put(ctx, key, bytes.NewReader(data), int64(len(data)), headerOpts()...); err != nil {
 					t.Fatalf("Put of %d bytes: %v", obj.size, err)
 				}
-				check("Put of "+key, key, data)
+				check("Put of "+key, key, data, obj.size > s3.MinPartSize)
 				for _, threshold := range []int64{5 << 30, 1} {
 					s3.SetCopyThreshold(b, threshold)
 					dst := key + "-copy"
@@ -120,7 +124,7 @@ func TestAWSCLIReadsSSE(t *testing.T) {
 					if err := b.Copy(ctx, dst, key); err != nil {
 						t.Fatalf("Copy (multipart above %d bytes): %v", threshold, err)
 					}
-					check("Copy to "+dst, dst, data)
+					check("Copy to "+dst, dst, data, threshold == 1)
 				}
 				s3.SetCopyThreshold(b, 5<<30)
 			}
