@@ -65,7 +65,8 @@ func minioConfig(srv *testserver.S3Server) s3.Config {
 // key ID) by single-part and multipart Put, and by single-part and multipart Copy, are stored
 // encrypted as asked, with their content headers and metadata, as awscli reads them on MinIO
 // (versitygw ignores encryption headers); awscli gets the content, and obskit's Attributes agree
-// with awscli; multipart uploads and copies are multipart there. A KMS key the server does not have fails the Put, so the key ID is sent.
+// with awscli; multipart uploads and copies are multipart there. A KMS key the server does not
+// have fails the Put, so the key ID is sent.
 func TestAWSCLIReadsSSE(t *testing.T) {
 	testserver.Require(t, testserver.ToolMinIO, testserver.ToolAWS)
 	srv := testserver.StartMinIO(t)
