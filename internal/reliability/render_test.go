@@ -65,13 +65,15 @@ func renderReport(r report) (string, error) {
 	p("and 24 of 1–64 KiB at once, a third of unknown size, through `internal/faultproxy`: **slow** 30%% of requests\n")
 	p("held 3 s against a 1 s response-header timeout; **hung** every request held 3 s, 3 attempts; **deadline** every\n")
 	p("request held 3 s, the caller's context expires after 1 s; **down-briefly** the server stopped 2 s mid-upload;\n")
-	p("**down** stopped 4 s with 3 attempts per request. Every success reads back byte-identical; a failure leaves nothing\n")
-	p("or, when a request the client gave up on reached the server later, the whole object.\n\n")
-	p("| case | succeeded | failed, nothing stored | failed, stored whole later | uploads left open | slowest Put | requests / faults |\n")
-	p("| --- | --- | --- | --- | --- | --- | --- |\n")
+	p("**down** stopped 4 s with 3 attempts per request. Every success reads back byte-identical. A Put whose request\n")
+	p("was sent and whose answer never came looks at the key before returning: the content it sent is there, it succeeds;\n")
+	p("otherwise it fails with `objstore.ErrOutcomeUnknown` (the object is then absent or whole: a request the proxy still\n")
+	p("held may land later). Any other failure leaves nothing; one that is stored is a false failure (the test fails).\n\n")
+	p("| case | succeeded | failed, nothing stored | outcome unknown (stored later) | false failures | uploads left open | slowest Put | requests / faults |\n")
+	p("| --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, c := range r.S3.Cases {
-		p("| %s | %d/%d (%.1f%%) | %d | %d | %d | %.1f s | %d / %d |\n", c.Name, c.Succeeded, c.Puts, 100*ratio(float64(c.Succeeded), float64(c.Puts)),
-			c.FailedWithNothing, c.FailedStoredWhole, c.OpenUploads, c.MaxReturnS, c.Requests, c.Faults)
+		p("| %s | %d/%d (%.1f%%) | %d | %d (%d) | %d | %d | %.1f s | %d / %d |\n", c.Name, c.Succeeded, c.Puts, 100*ratio(float64(c.Succeeded), float64(c.Puts)),
+			c.FailedWithNothing, c.Unknown, c.UnknownStored, c.FailedStoredWhole, c.OpenUploads, c.MaxReturnS, c.Requests, c.Faults)
 	}
 	p("\nA multipart Put whose caller's deadline expired returns only after aborting its upload on a fresh context\n")
 	p("(bounded by objstore/s3's 30 s abort timeout): hence the slowest Put of the deadline case.\n")

@@ -30,7 +30,9 @@ type s3FaultCase struct {
 	Name              string
 	Puts, Succeeded   int
 	FailedWithNothing int     // failed puts that left no object
-	FailedStoredWhole int     // failed puts whose request reached the server after the client gave up
+	FailedStoredWhole int     // failed puts (not ErrOutcomeUnknown) that are stored: false failures
+	Unknown           int     // failed with ErrOutcomeUnknown (a request sent, its answer lost)
+	UnknownStored     int     // of those, stored whole once the held requests had landed
 	MaxReturnS        float64 // the slowest Put to return
 	OpenUploads       int     // multipart uploads open at the end
 	Seconds           float64
@@ -58,8 +60,9 @@ func TestS3Faults(t *testing.T) {
 //     Puts fail, then restarted.
 //
 // In every case, each Put that reported success reads back byte-identical straight from the
-// server, each that failed is an *objstore.OpError and left no object, and once every late
-// request has landed, ListMultipartUploads shows no upload left open.
+// server; each that failed is an *objstore.OpError and, once every late request has landed,
+// left no object, unless it failed with objstore.ErrOutcomeUnknown (then the object is absent
+// or whole); and ListMultipartUploads shows no upload left open.
 func measureS3Faults(t *testing.T) s3FaultFigures {
 	testserver.Require(t, testserver.ToolVersity)
 	srv := testserver.StartVersity(t)
@@ -152,15 +155,24 @@ func measureS3Faults(t *testing.T) s3FaultFigures {
 				if c.Puts-c.Succeeded-c.FailedWithNothing-c.FailedStoredWhole <= 3 {
 					t.Logf("%s failed after %v: %v", key, took[j].Round(time.Millisecond), err)
 				}
+				unknown := objstore.IsOutcomeUnknown(err)
+				if unknown {
+					c.Unknown++
+				}
 				switch stored, gerr := readAll(direct, key); {
 				case objstore.IsNotFound(gerr):
-					c.FailedWithNothing++
+					if !unknown {
+						c.FailedWithNothing++
+					}
 				case gerr != nil:
 					t.Errorf("%s: Get: %v", key, gerr)
-				case bytes.Equal(stored, objs[j]):
+				case bytes.Equal(stored, objs[j]) && unknown:
 					// A request the client had given up on reached the server later (the
-					// proxy held it): the object is whole, and the failure was reported.
+					// proxy held it): the object is whole, and the Put said it might be.
+					c.UnknownStored++
+				case bytes.Equal(stored, objs[j]):
 					c.FailedStoredWhole++
+					t.Errorf("%s: the Put failed (%v) and the object is stored: a false failure", key, err)
 				default:
 					t.Errorf("%s: the Put failed and %d bytes of the %d are stored", key, len(stored), len(objs[j]))
 				}
@@ -184,8 +196,8 @@ func measureS3Faults(t *testing.T) s3FaultFigures {
 					c.OpenUploads++
 				}
 			}
-			t.Logf("%s: %d/%d succeeded in %.1fs (slowest Put %.1fs); failed: %d leaving nothing, %d stored whole later; %d uploads open; proxy %v",
-				tc.name, c.Succeeded, c.Puts, c.Seconds, c.MaxReturnS, c.FailedWithNothing, c.FailedStoredWhole, c.OpenUploads, proxy.Counts())
+			t.Logf("%s: %d/%d succeeded in %.1fs (slowest Put %.1fs); failed: %d leaving nothing, %d outcome unknown (%d stored later), %d false failures; %d uploads open; proxy %v",
+				tc.name, c.Succeeded, c.Puts, c.Seconds, c.MaxReturnS, c.FailedWithNothing, c.Unknown, c.UnknownStored, c.FailedStoredWhole, c.OpenUploads, proxy.Counts())
 			if c.OpenUploads > 0 {
 				t.Errorf("%d multipart uploads left open", c.OpenUploads)
 			}

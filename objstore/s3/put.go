@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -206,14 +207,36 @@ func (b *Bucket) resolveComplete(ctx context.Context, key string, po *objstore.P
 	return condError(objstore.OpPut, key, po, ce)
 }
 
-// abort aborts the multipart upload, on the operation's context but not cancelled with it.
+// abort aborts the multipart upload, on the operation's context but not cancelled with it. An
+// upload left open keeps its parts (and their cost) until a lifecycle rule removes it, so the
+// abort outlasts the request's retry budget: it is sent again, after a pause, until it
+// succeeds, the upload is gone, or abortTimeout has passed (a server that is down for a few
+// seconds, as when the upload itself failed).
 func (b *Bucket) abort(ctx context.Context, key, uploadID string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
 	defer cancel()
-	_, err := b.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
-		Bucket: &b.bucket, Key: &key, UploadId: &uploadID,
-	})
-	return err
+	pause := 250 * time.Millisecond
+	for {
+		_, err := b.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+			Bucket: &b.bucket, Key: &key, UploadId: &uploadID,
+		})
+		if err == nil || isNoSuchUpload(err) || !maybeTransient(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 4*time.Second)
+	}
+}
+
+// maybeTransient reports whether a failed request may succeed if sent again later: no answer,
+// or a 5xx or 429 answer.
+func maybeTransient(err error) bool {
+	s := httpStatus(err)
+	return s == 0 || s >= 500 || s == http.StatusTooManyRequests
 }
 
 // isNoSuchUpload reports whether S3 answered that the upload is gone (completed or aborted).
