@@ -2,7 +2,8 @@
 // loopback ports, one set per test: the OpenTelemetry Collector
 // ([StartCollector], which writes what it receives to files that
 // [Collector.ReadLogs], [Collector.ReadSpans] and [Collector.ReadMetrics]
-// parse back), the versitygw S3 gateway ([StartVersity]), Jaeger v2
+// parse back), the versitygw S3 gateway ([StartVersity]), MinIO with a built-in
+// KMS key for tests of server-side encryption ([StartMinIO]), Jaeger v2
 // ([StartJaeger]) and Prometheus ([StartPrometheus]).
 //
 //	func TestExport(t *testing.T) {

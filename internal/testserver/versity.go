@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// S3Server is a versitygw S3 gateway started by [StartVersity], storing
-// objects as files (its posix backend). Its fields do not change after the
+// S3Server is an S3 server started by [StartVersity] (versitygw, storing
+// objects as files with its posix backend) or [StartMinIO]. Its fields do not change after the
 // start; Restart keeps the port, the credentials and the objects. Methods are
 // safe for concurrent use; those taking a testing.TB must be called from the
 // test goroutine.
@@ -24,8 +24,9 @@ type S3Server struct {
 	Bucket string
 	// Region is "us-east-1".
 	Region string
-	// Dir is the posix backend's folder; each top-level folder is a bucket
-	// and each object a file below it.
+	// Dir is the server's data folder: for versitygw each top-level folder is
+	// a bucket and each object a file below it; for MinIO it is in MinIO's
+	// own format.
 	Dir string
 
 	*process // provides Stop and Restart

@@ -296,8 +296,3 @@ func (b *Bucket) abortOrphans(ctx context.Context, key string, since time.Time) 
 		}
 	}
 }
-
-// onlyReader hides every method of a reader but Read.
-type onlyReader struct{ r io.Reader }
-
-func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
