@@ -1,0 +1,93 @@
+package s3
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+func TestMaybeApplied(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"503 SlowDown", responseError(503, "SlowDown"), false},
+		{"403", responseError(403, "AccessDenied"), false},
+		{"412", responseError(412, "PreconditionFailed"), false},
+		{"500", responseError(500, "InternalError"), true},
+		{"502", responseError(502, ""), true},
+		{"504", responseError(504, ""), true},
+		{"reset", fmt.Errorf("send: %w", &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), true},
+		{"EOF", fmt.Errorf("send: %w", io.ErrUnexpectedEOF), true},
+		{"deadline", context.DeadlineExceeded, true},
+		{"refused", fmt.Errorf("send: %w", &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), false},
+		{"dial timeout", &net.OpError{Op: "dial", Err: errors.New("i/o timeout")}, false},
+	}
+	for _, tc := range tests {
+		if got := maybeApplied(tc.err); got != tc.want {
+			t.Errorf("%s: maybeApplied(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestWriteAttemptsSettled(t *testing.T) {
+	ctx, w := watchWrite(context.Background())
+	if !w.settled(responseError(503, "SlowDown")) {
+		t.Error("a write answered 503 on every attempt is not settled")
+	}
+	noteAttempt(ctx, responseError(503, "SlowDown"))
+	if w.ambiguous.Load() {
+		t.Error("a retried 503 made the write ambiguous")
+	}
+	noteAttempt(ctx, io.ErrUnexpectedEOF)
+	if w.settled(responseError(503, "SlowDown")) {
+		t.Error("a write with an attempt whose answer was lost is settled by a final 503")
+	}
+	noteAttempt(context.Background(), io.ErrUnexpectedEOF) // no writeAttempts: nothing to mark
+}
+
+func TestExpected(t *testing.T) {
+	data := []byte("hello, world")
+	s := newSentSum(types.ChecksumAlgorithmCrc32c)
+	_, _ = s.Write(data)
+	crc := crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli))
+	want := base64.StdEncoding.EncodeToString([]byte{byte(crc >> 24), byte(crc >> 16), byte(crc >> 8), byte(crc)})
+	if e := expectedSingle(s); e.checksum != want || e.size != int64(len(data)) || e.algo != "CRC32C" {
+		t.Errorf("expectedSingle = %+v, want CRC32C %s of %d bytes", e, want, len(data))
+	}
+	if e := expectedSingle(func() *sentSum { m := newSentSum(""); _, _ = m.Write(data); return m }()); e.algo != "MD5" || e.checksum != "e4d7f1b4ed2e42d15898f4b27b019da4" {
+		t.Errorf("without a checksum: %+v, want the hex MD5 (a single-part ETag)", e)
+	}
+	// SHA256 multipart: the composite checksum is the hash of the parts' hashes, "-N".
+	sha := newSentSum(types.ChecksumAlgorithmSha256)
+	_, _ = sha.Write(data)
+	p1, p2 := newSentSum(types.ChecksumAlgorithmSha256), newSentSum(types.ChecksumAlgorithmSha256)
+	_, _ = p1.Write(data[:5])
+	_, _ = p2.Write(data[5:])
+	in := &s3.CompleteMultipartUploadInput{MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
+		{PartNumber: aws.Int32(1), ChecksumSHA256: aws.String(p1.value())},
+		{PartNumber: aws.Int32(2), ChecksumSHA256: aws.String(p2.value())},
+	}}}
+	both := newSentSum(types.ChecksumAlgorithmSha256)
+	_, _ = both.Write(p1.h.Sum(nil))
+	_, _ = both.Write(p2.h.Sum(nil))
+	if e, ok := expectedMultipart(sha, in); !ok || e.checksum != both.value()+"-2" {
+		t.Errorf("expectedMultipart(SHA256) = %+v, %v; want %s-2", e, ok, both.value())
+	}
+	if _, ok := expectedMultipart(newSentSum(""), in); ok {
+		t.Error("a multipart upload without checksums has an expected value")
+	}
+}
