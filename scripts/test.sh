@@ -119,6 +119,11 @@ for mod in "${modules[@]}"; do
   (cd "$mod" && go test -race -count=1 -timeout 30m ./...)
 done
 
+# Tests whose figures the race detector's slowdown would set instead of what they measure skip
+# under -race (raceEnabled); they run here without it.
+step "go test without -race: scheduling-sensitive tests"
+go test -count=1 -run '^TestExportKeepsPaceWithBusyLoggers$' ./exporters/logpipe/
+
 for mod in "${modules[@]}"; do
   step "benchmarks, once each: $mod"
   (cd "$mod" && go test -run '^$' -bench . -benchtime 1x -count=1 -timeout 20m ./...)
