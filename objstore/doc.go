@@ -21,8 +21,12 @@
 // no control characters, no leading '/', no "." or ".." segment. Errors are [*OpError] values
 // (operation, key, cause) wrapping the sentinels [ErrNotFound], [ErrInvalidKey],
 // [ErrInvalidRange], [ErrIntegrity], [ErrClosed], [ErrPreconditionFailed],
-// [ErrInvalidArgument], so errors.Is and [IsNotFound], [IsInvalidKey], [IsIntegrity],
-// [IsClosed], [IsPreconditionFailed] work with every provider. Put is all-or-nothing; Delete is
+// [ErrInvalidArgument], [ErrOutcomeUnknown], so errors.Is and [IsNotFound], [IsInvalidKey],
+// [IsIntegrity], [IsClosed], [IsPreconditionFailed], [IsOutcomeUnknown] work with every provider.
+// Put is all-or-nothing, and never reports a failure for content it stored: a provider whose
+// request may have been applied without an answer looks at the key before returning, and fails
+// with [ErrOutcomeUnknown] only when it cannot tell (event objstore.outcome_resolved on the
+// span, [RecordResolution]). Delete is
 // idempotent; Exists answers false, not an error, for a missing object; List is in lexical key
 // order; a range read starting at or past the end reads nothing.
 //
