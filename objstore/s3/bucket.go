@@ -38,6 +38,7 @@ type Bucket struct {
 	// at least the part size, partConcurrency at a time.
 	copyThreshold   int64
 	partConcurrency int
+	getConcurrency  int           // ranged parts of one Get in flight (pget.go); 1: one stream
 	bodyIdle        time.Duration // how long a Get's body may stall before it is resumed
 	closed          atomic.Bool
 	closeIdle       func() // closes the idle connections of a client built by New; nil otherwise
@@ -65,7 +66,8 @@ func newBucket(client *s3.Client, cfg Config, o options, closeIdle func()) objst
 	b := &Bucket{client: client, tm: tm, bucket: cfg.Bucket, partSize: cfg.PartSize,
 		checksum: checksum, verifyGet: cfg.VerifyGet, closeIdle: closeIdle,
 		sse: types.ServerSideEncryption(cfg.SSE), kmsKeyID: cfg.SSEKMSKeyID,
-		copyThreshold: maxCopyObjectSize, partConcurrency: cfg.PartConcurrency}
+		copyThreshold: maxCopyObjectSize, partConcurrency: cfg.PartConcurrency,
+		getConcurrency: cfg.GetConcurrency}
 	b.bodyIdle = idleTimeout(client)
 	if !o.instrument {
 		return b
