@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -17,6 +18,18 @@ import (
 // the error wraps [ErrObjectChanged]. When verification is on (Config.VerifyGet, the default),
 // reading a whole object with a full-object checksum to its end verifies it, resumed or not,
 // and a mismatch is an error wrapping [objstore.ErrIntegrity].
+//
+// With Config.GetConcurrency above 1, an object larger than the part size (Config.PartSize) is
+// read in ranged parts of that size, up to GetConcurrency at a time, and delivered in order
+// (pget.go). The first GetObject is the same as with a single stream, so an object of at most one
+// part costs one request; its body serves the first part (then it is closed, with its
+// connection, before its end), and every later part is a ranged
+// GetObject pinned to the version it described (If-Match on its ETag, and its version ID), resumed
+// like the single stream when its body breaks. Parts are buffered, and a part is asked for only
+// once the part GetConcurrency places before it has been read, so memory stays near part size ×
+// GetConcurrency and a slow reader stops new requests. If the object is replaced meanwhile, the
+// read fails wrapping [ErrObjectChanged]; the checksum is verified over the bytes as they are
+// returned, in order. Close stops the parts in flight and lets their buffers go.
 func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 	if err := b.check(objstore.OpGet, key); err != nil {
 		return nil, err
@@ -30,6 +43,10 @@ func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 	out, err := b.client.GetObject(ctx, in, opts...)
 	if err != nil {
 		return nil, opError(objstore.OpGet, key, err)
+	}
+	if size := aws.ToInt64(out.ContentLength); b.getConcurrency > 1 && size > b.partSize &&
+		out.ContentRange == nil && aws.ToString(out.ETag) != "" {
+		return b.getParallel(ctx, key, out, size, b.getConcurrency, b.verifyGet), nil
 	}
 	return b.newObjectReader(ctx, objstore.OpGet, key, out, 0, b.verifyGet), nil
 }
