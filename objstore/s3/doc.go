@@ -39,6 +39,18 @@
 // checksum is verified over the whole stream, resumed parts included. If the object was
 // replaced meanwhile, the error wraps [ErrObjectChanged].
 //
+// With OBSKIT_S3_GET_CONCURRENCY above 1 (default 1: a single stream), Get reads an object larger
+// than the part size in ranged parts of OBSKIT_S3_PART_SIZE bytes, that many at a time, and
+// returns them in order through one reader. It opens with the same GetObject as a single stream
+// (an object of at most one part costs that one request), whose body serves the first part; every
+// other part is a ranged GetObject pinned to that version (If-Match, and the version ID), resumed
+// like a single stream when it breaks. Parts are buffered and the next one is asked for only once
+// an earlier one has been read, so memory stays near part size × OBSKIT_S3_GET_CONCURRENCY and a
+// slow reader stops new requests; closing the reader stops the parts in flight. A replaced object
+// fails the read with [ErrObjectChanged], and the checksum is verified over the whole object as
+// with a single stream. BenchmarkParallelGet compares it with a single stream and with the
+// transfer manager's GetObject; the figures are in bench/README.md.
+//
 // Every request is tried up to OBSKIT_S3_MAX_ATTEMPTS times with exponential backoff and full
 // jitter (100 ms base, 1 s for throttling, at most OBSKIT_S3_MAX_BACKOFF) on 5xx answers,
 // throttling (SlowDown), connection resets, refused connections and timeouts, honouring the
@@ -104,6 +116,7 @@
 //	OBSKIT_S3_PATH_STYLE              endpoint/bucket addressing, default false
 //	OBSKIT_S3_PART_SIZE               multipart part size in bytes, default 8388608 (min 5 MiB)
 //	OBSKIT_S3_PART_CONCURRENCY        parts of one object in flight, default 5
+//	OBSKIT_S3_GET_CONCURRENCY         ranged parts of one Get in flight, default 1 (one stream)
 //	OBSKIT_S3_MAX_CONNS               idle connections per host, default 256
 //	OBSKIT_S3_MAX_ATTEMPTS            attempts per request, default 8
 //	OBSKIT_S3_MAX_BACKOFF             longest wait between attempts, default 20s
@@ -140,7 +153,7 @@
 // objstore.operations, objstore.operation.duration, objstore.bytes, objstore.inflight and
 // objstore.retries; see the objstore package documentation for the full list. This package feeds
 // objstore.attempts and objstore.retries: each HTTP attempt the SDK makes is reported, retries
-// included, and for a multipart upload the attempts of every part add up. Each retry is also an
+// included, and for a multipart upload or a parallel Get the attempts of every part add up. Each retry is also an
 // event on the objstore span (objstore.retry, with objstore.retry.attempt, the number of the
 // attempt that failed, its error.type and http.response.status_code, and
 // objstore.retry.backoff_ms, the wait the retryer chose); an attempt that succeeds adds nothing.

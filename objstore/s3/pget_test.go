@@ -325,3 +325,35 @@ func TestParallelGetVerifies(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelGetRecorded checks that a parallel Get is one objstore.get span, ended by Close,
+// whose attempts add up those of every part and whose bytes are the whole object.
+func TestParallelGetRecorded(t *testing.T) {
+	srv := testserver.StartVersity(t)
+	data := randomBytes(rand.New(rand.NewPCG(16, 9)), 7*pgetPart/2)
+	putWhole(t, srv, "recorded", data)
+	rec := newRecorder(t)
+	b := openConfig(t, parallelConfig(srv, srv.Endpoint, 3), rec.options()...)
+	rc, err := b.Get(context.Background(), "recorded")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := io.ReadAll(rc); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("read %d bytes, %v; want every byte", len(got), err)
+	}
+	if n := len(rec.spans.GetSpans()); n != 0 {
+		t.Fatalf("%d spans ended before Close", n)
+	}
+	rc.Close()
+	spans := rec.spans.GetSpans()
+	if len(spans) != 1 || spans[0].Name != "objstore.get" {
+		t.Fatalf("spans %v, want objstore.get alone", names(spans))
+	}
+	a := attrs(spans[0])
+	if n := a["objstore.attempts"].AsInt64(); n != 4 {
+		t.Errorf("objstore.attempts = %d, want 4 (one request per part)", n)
+	}
+	if n := a["objstore.bytes"].AsInt64(); n != int64(len(data)) {
+		t.Errorf("objstore.bytes = %d, want %d", n, len(data))
+	}
+}
