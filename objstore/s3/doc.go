@@ -153,9 +153,9 @@
 // objstore.operations, objstore.operation.duration, objstore.bytes, objstore.inflight and
 // objstore.retries; see the objstore package documentation for the full list. This package feeds
 // objstore.attempts and objstore.retries: each HTTP attempt the SDK makes is reported, retries
-// included, and for a multipart upload or a parallel Get the attempts of every part add up. Each retry is also an
-// event on the objstore span (objstore.retry, with objstore.retry.attempt, the number of the
-// attempt that failed, its error.type and http.response.status_code, and
+// included, and for a multipart upload or a parallel Get the attempts of every part add up.
+// Each retry is also an event on the objstore span (objstore.retry, with objstore.retry.attempt,
+// the number of the attempt that failed, its error.type and http.response.status_code, and
 // objstore.retry.backoff_ms, the wait the retryer chose); an attempt that succeeds adds nothing.
 //
 // With SDK spans on (OBSKIT_S3_SDK_SPANS=true or [WithSDKSpans](true); off by default), beneath
