@@ -112,16 +112,15 @@ func TestParallelGetBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rc.Close()
-	// settled returns the number of GETs once it has not changed for a while.
-	settled := func() int64 {
-		n := gets.Load()
-		for {
-			time.Sleep(300 * time.Millisecond)
-			if m := gets.Load(); m != n {
-				n = m
-				continue
-			}
-			return n
+	// expect waits for the n-th GET, then checks that no other comes.
+	expect := func(n int64, when string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); gets.Load() < n && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if got := gets.Load(); got != n {
+			t.Fatalf("%d GETs %s, want %d", got, when, n)
 		}
 	}
 	var got []byte
@@ -134,21 +133,13 @@ func TestParallelGetBounded(t *testing.T) {
 		got = append(got, p...)
 	}
 	read(1)
-	if n := settled(); n != 2 {
-		t.Fatalf("%d GETs after the first byte, want 2 (the first request, part 1)", n)
-	}
+	expect(2, "after the first byte (the first request, part 1)")
 	read(pgetPart - 2)
-	if n := settled(); n != 2 {
-		t.Fatalf("%d GETs one byte before the end of part 0, want 2", n)
-	}
+	expect(2, "one byte before the end of part 0")
 	read(1)
-	if n := settled(); n != 3 {
-		t.Fatalf("%d GETs once part 0 is read, want 3 (part 2 too)", n)
-	}
+	expect(3, "once part 0 is read (part 2 too)")
 	read(2 * pgetPart)
-	if n := settled(); n != 5 {
-		t.Fatalf("%d GETs once part 2 is read, want 5", n)
-	}
+	expect(5, "once part 2 is read")
 	rest, err := io.ReadAll(rc)
 	if err != nil || !bytes.Equal(append(got, rest...), data) {
 		t.Fatalf("read %d of %d bytes, %v; want every byte and no error", len(got)+len(rest), len(data), err)
@@ -266,11 +257,13 @@ func TestParallelGetResumes(t *testing.T) {
 	var (
 		wg     sync.WaitGroup
 		failed atomic.Int64
+		sem    = make(chan struct{}, 4)
 	)
 	for range n {
 		wg.Add(1)
+		sem <- struct{}{}
 		go func() {
-			defer wg.Done()
+			defer func() { <-sem; wg.Done() }()
 			rc, err := b.Get(context.Background(), "resumed")
 			if err == nil {
 				var got []byte
