@@ -2,9 +2,7 @@ package s3
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"strconv"
@@ -55,9 +53,7 @@ type parallelReader struct {
 	off  int   // bytes of part next already returned
 	err  error // sticky: the error or io.EOF already returned
 
-	sum       hash.Hash // nil: nothing to verify
-	algorithm string
-	want      string
+	verify wholeChecksum
 }
 
 // partBuffer is one part in flight: its bytes, how many have arrived, and the error that ended
@@ -80,7 +76,7 @@ func (b *Bucket) getParallel(ctx context.Context, key string, out *s3.GetObjectO
 	r.cond = sync.NewCond(&r.mu)
 	r.slots = make([]partBuffer, r.concurrency)
 	if verify {
-		r.sum, r.algorithm, r.want = fullObjectChecksum(out)
+		r.verify = fullObjectChecksum(out)
 	}
 	for k := range r.concurrency {
 		r.start(k)
@@ -198,9 +194,7 @@ func (r *parallelReader) Read(p []byte) (int, error) {
 	}
 	n := copy(p, s.buf[r.off:filled]) // bytes [off, filled) no longer change
 	r.off += n
-	if r.sum != nil {
-		r.sum.Write(p[:n])
-	}
+	r.verify.write(p[:n])
 	if r.off == len(s.buf) {
 		r.next, r.off = r.next+1, 0
 		if k := r.next - 1 + r.concurrency; k < r.parts {
@@ -220,11 +214,8 @@ func (r *parallelReader) Read(p []byte) (int, error) {
 // finish ends the read after the last byte: io.EOF, or the checksum mismatch.
 func (r *parallelReader) finish() error {
 	r.err = io.EOF
-	if r.sum != nil {
-		if got := base64.StdEncoding.EncodeToString(r.sum.Sum(nil)); got != r.want {
-			r.err = &objstore.OpError{Op: objstore.OpGet, Key: r.key, Err: fmt.Errorf(
-				"%w: %s checksum did not match: computed %s, stored %s", objstore.ErrIntegrity, r.algorithm, got, r.want)}
-		}
+	if err := r.verify.check(objstore.OpGet, r.key); err != nil {
+		r.err = err
 	}
 	return r.err
 }

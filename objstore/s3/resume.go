@@ -61,9 +61,7 @@ type objectReader struct {
 	resumes int   // resumes in a row without a byte received in between
 	err     error // sticky: the error or io.EOF already returned
 
-	sum       hash.Hash // nil: nothing to verify
-	algorithm string
-	want      string // the stored checksum, base64
+	verify wholeChecksum
 }
 
 // newObjectReader returns the reader of out, the response to a GetObject of key from offset
@@ -76,7 +74,7 @@ func (b *Bucket) newObjectReader(ctx context.Context, op objstore.Op, key string
 	}
 	r.idle = b.bodyIdle
 	if verify {
-		r.sum, r.algorithm, r.want = fullObjectChecksum(out)
+		r.verify = fullObjectChecksum(out)
 	}
 	return r
 }
@@ -99,9 +97,7 @@ func (r *objectReader) Read(p []byte) (int, error) {
 		if n > 0 {
 			r.pos += int64(n)
 			r.resumes = 0
-			if r.sum != nil {
-				r.sum.Write(p[:n])
-			}
+			r.verify.write(p[:n])
 		}
 		switch {
 		case err == nil:
@@ -123,11 +119,8 @@ func (r *objectReader) Read(p []byte) (int, error) {
 // finish ends the read at the end of the bytes asked for: io.EOF, or the checksum mismatch.
 func (r *objectReader) finish() error {
 	r.err = io.EOF
-	if r.sum != nil {
-		if got := base64.StdEncoding.EncodeToString(r.sum.Sum(nil)); got != r.want {
-			r.err = &objstore.OpError{Op: r.op, Key: r.key, Err: fmt.Errorf(
-				"%w: %s checksum did not match: computed %s, stored %s", objstore.ErrIntegrity, r.algorithm, got, r.want)}
-		}
+	if err := r.verify.check(r.op, r.key); err != nil {
+		r.err = err
 	}
 	return r.err
 }
@@ -253,9 +246,38 @@ func changed(err error) bool {
 	return errors.As(err, &re) && (re.HTTPStatusCode() == http.StatusPreconditionFailed || re.HTTPStatusCode() == http.StatusNotFound)
 }
 
-// fullObjectChecksum returns a hash for the full-object checksum out carries, its algorithm and
-// the stored value; a nil hash when there is none (no checksum, or a composite one: "…-N").
-func fullObjectChecksum(out *s3.GetObjectOutput) (hash.Hash, string, string) {
+// wholeChecksum verifies the bytes of a whole object, hashed in order as they are returned, against
+// its stored full-object checksum. Its zero value verifies nothing.
+type wholeChecksum struct {
+	sum       hash.Hash // nil: nothing to verify
+	algorithm string
+	want      string // the stored checksum, base64
+}
+
+// write hashes the next bytes of the object.
+func (c *wholeChecksum) write(p []byte) {
+	if c.sum != nil {
+		c.sum.Write(p)
+	}
+}
+
+// check compares the hash of every byte written with the stored checksum, once the last was
+// written: nil when they match (or there is nothing to verify), else an error of op on key
+// wrapping [objstore.ErrIntegrity].
+func (c *wholeChecksum) check(op objstore.Op, key string) error {
+	if c.sum == nil {
+		return nil
+	}
+	if got := base64.StdEncoding.EncodeToString(c.sum.Sum(nil)); got != c.want {
+		return &objstore.OpError{Op: op, Key: key, Err: fmt.Errorf(
+			"%w: %s checksum did not match: computed %s, stored %s", objstore.ErrIntegrity, c.algorithm, got, c.want)}
+	}
+	return nil
+}
+
+// fullObjectChecksum returns the verification of the full-object checksum out carries; one that
+// verifies nothing when there is none (no checksum, or a composite one: "…-N").
+func fullObjectChecksum(out *s3.GetObjectOutput) wholeChecksum {
 	for _, c := range []struct {
 		name  string
 		value *string
@@ -269,12 +291,12 @@ func fullObjectChecksum(out *s3.GetObjectOutput) (hash.Hash, string, string) {
 	} {
 		if v := aws.ToString(c.value); v != "" {
 			if strings.Contains(v, "-") || out.ChecksumType == "COMPOSITE" {
-				return nil, "", ""
+				return wholeChecksum{}
 			}
-			return c.new(), c.name, v
+			return wholeChecksum{sum: c.new(), algorithm: c.name, want: v}
 		}
 	}
-	return nil, "", ""
+	return wholeChecksum{}
 }
 
 // crc64NVMETable is the table of CRC64NVME (the reversed NVMe polynomial), as the SDK's.
