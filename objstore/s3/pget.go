@@ -64,7 +64,7 @@ type partBuffer struct {
 	err    error
 }
 
-// getParallel opens key for a read in parts of b.partSize, b.getConcurrency at a time, given the
+// getParallel opens key for a read in parts of b.partSize, concurrency at a time, given the
 // response of the GetObject that began the read (out, for the whole object), of size bytes. verify
 // says whether out's full-object checksum is to be checked.
 func (b *Bucket) getParallel(ctx context.Context, key string, out *s3.GetObjectOutput, size int64, concurrency int, verify bool) *parallelReader {
