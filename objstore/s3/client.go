@@ -78,7 +78,8 @@ func New(ctx context.Context, cfg Config, opts ...Option) (objstore.Bucket, erro
 // NewFromClient returns the bucket cfg.Bucket names with its requests sent through client, for
 // callers who build their own *s3.Client; like [New], it is decorated by objstore.Instrument
 // unless [WithInstrumentation](false) is given. Start cfg from [DefaultConfig]: NewFromClient
-// uses its Bucket, PartSize, PartConcurrency, Checksum, VerifyGet and SDKSpans, and validates
+// uses its Bucket, PartSize, PartConcurrency, GetConcurrency, Checksum, ChecksumWhen, VerifyGet,
+// SSE, SSEKMSKeyID and SDKSpans, and validates
 // it whole; the connection, credential and retry settings are the client's, used as
 // configured. NewFromClient derives from client one that also records the SDK's spans (when
 // on), reports attempts to the instrumentation and records retries as span events. Prefer New,

@@ -51,6 +51,27 @@
 // with a single stream. BenchmarkParallelGet compares it with a single stream and with the
 // transfer manager's GetObject; the figures are in bench/README.md.
 //
+// A multipart upload with a CRC checksum (CRC32C, the default, or CRC32) is created with
+// ChecksumType FULL_OBJECT, and its CompleteMultipartUpload carries the checksum of every byte
+// read from the caller, which the server checks against the parts it joins: the stored object
+// has one checksum over its whole content, which Get verifies as for a single-part object. (With
+// SHA1 or SHA256 the checksum of a multipart upload is composite and a Get cannot verify it.)
+//
+// A Put whose outcome is ambiguous — a request was sent and no answer came (a timeout, a reset
+// connection) or the answer was 500, 502 or 504, on any attempt — looks at the key before it
+// returns (HeadObject, against the size and checksum of what it sent): if the content sent is
+// there, the Put succeeds; a multipart upload whose CompleteMultipartUpload was ambiguous and
+// is not found is aborted, which stops a late Complete from storing it, and fails; a single
+// PutObject, which S3 cannot cancel, fails with [objstore.ErrOutcomeUnknown] (the object is the
+// old one or the whole new one, and a request held in the network may still land). A
+// create-only or If-Match Put whose retry is refused with 412 after an ambiguous attempt is
+// resolved the same way: its own earlier attempt may have written the object. The span gets an
+// objstore.outcome_resolved event (stored, not_stored or unknown). When the caller's context has
+// ended, Put returns without looking, wrapping ErrOutcomeUnknown if a request was in flight.
+//
+// An abort is sent again, after a pause, until it succeeds or 30 s have passed, so that an
+// outage of a few seconds does not leave a failed upload open.
+//
 // Every request is tried up to OBSKIT_S3_MAX_ATTEMPTS times with exponential backoff and full
 // jitter (100 ms base, 1 s for throttling, at most OBSKIT_S3_MAX_BACKOFF) on 5xx answers,
 // throttling (SlowDown), connection resets, refused connections and timeouts, honouring the

@@ -22,6 +22,7 @@ var urlParams = map[string]string{
 	"path_style":       "OBSKIT_S3_PATH_STYLE",
 	"part_size":        "OBSKIT_S3_PART_SIZE",
 	"part_concurrency": "OBSKIT_S3_PART_CONCURRENCY",
+	"get_concurrency":  "OBSKIT_S3_GET_CONCURRENCY",
 	"max_conns":        "OBSKIT_S3_MAX_CONNS",
 	"max_attempts":     "OBSKIT_S3_MAX_ATTEMPTS",
 	"checksum":         "OBSKIT_S3_CHECKSUM",
@@ -36,9 +37,9 @@ var urlParams = map[string]string{
 //	b, err := reg.Open(ctx, "s3://my-bucket?region=eu-west-1")
 //
 // The URL's host is the bucket. Its query may set region, endpoint, path_style, part_size,
-// part_concurrency, max_conns, max_attempts, checksum and verify_get, which override the
-// variables of [Config] (AWS_REGION, AWS_ENDPOINT_URL_S3, OBSKIT_S3_PATH_STYLE, …); everything
-// else, credentials included, comes from the process environment (read through
+// part_concurrency, get_concurrency, max_conns, max_attempts, checksum and verify_get, which
+// override the variables of [Config] (AWS_REGION, AWS_ENDPOINT_URL_S3, OBSKIT_S3_PATH_STYLE,
+// …); everything else, credentials included, comes from the process environment (read through
 // envconfig.Environ) as for envconfig.Load[Config](). Credentials in the URL are refused. The
 // bucket is instrumented as New instruments it, so objstore.Open's WithInstrumentation leaves
 // it as it is.

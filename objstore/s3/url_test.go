@@ -89,6 +89,7 @@ func TestRegisterOpenRejects(t *testing.T) {
 		{"path", "s3://bucket/prefix", "path"},
 		{"unknown parameter", "s3://bucket?regoin=eu-west-1", "regoin"},
 		{"invalid value", "s3://bucket?part_size=12", "OBSKIT_S3_PART_SIZE"},
+		{"invalid get_concurrency", "s3://bucket?get_concurrency=0", "OBSKIT_S3_GET_CONCURRENCY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
