@@ -114,23 +114,31 @@ type sentSum struct {
 }
 
 func newSentSum(algo types.ChecksumAlgorithm) *sentSum {
-	s := &sentSum{algo: string(algo)}
+	if h := checksumHash(algo); h != nil {
+		return &sentSum{algo: string(algo), h: h}
+	}
+	return &sentSum{algo: "MD5", h: md5.New()}
+}
+
+// checksumHash returns a new hash computing the S3 checksum algo; nil for another value ("").
+func checksumHash(algo types.ChecksumAlgorithm) hash.Hash {
 	switch algo {
 	case types.ChecksumAlgorithmCrc32c:
-		s.h = crc32.New(crc32.MakeTable(crc32.Castagnoli))
+		return crc32.New(crc32.MakeTable(crc32.Castagnoli))
 	case types.ChecksumAlgorithmCrc32:
-		s.h = crc32.NewIEEE()
+		return crc32.NewIEEE()
 	case types.ChecksumAlgorithmCrc64nvme:
-		s.h = crc64.New(crc64NVMETable)
+		return crc64.New(crc64NVMETable)
 	case types.ChecksumAlgorithmSha256:
-		s.h = sha256.New()
+		return sha256.New()
 	case types.ChecksumAlgorithmSha1:
-		s.h = sha1.New()
-	default:
-		s.algo, s.h = "MD5", md5.New()
+		return sha1.New()
 	}
-	return s
+	return nil
 }
+
+// crc64NVMETable is the table of CRC64NVME (the reversed NVMe polynomial), as the SDK's.
+var crc64NVMETable = crc64.MakeTable(0x9a6c9329ac4bc9b5)
 
 func (s *sentSum) Write(p []byte) (int, error) {
 	s.n += int64(len(p))

@@ -2,14 +2,10 @@ package s3
 
 import (
 	"context"
-	"crypto/sha1"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"hash"
-	"hash/crc32"
-	"hash/crc64"
 	"io"
 	"net"
 	"net/http"
@@ -21,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 
@@ -279,28 +276,24 @@ func (c *wholeChecksum) check(op objstore.Op, key string) error {
 // verifies nothing when there is none (no checksum, or a composite one: "…-N").
 func fullObjectChecksum(out *s3.GetObjectOutput) wholeChecksum {
 	for _, c := range []struct {
-		name  string
-		value *string
-		new   func() hash.Hash
+		algorithm types.ChecksumAlgorithm
+		value     *string
 	}{
-		{"CRC32C", out.ChecksumCRC32C, func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) }},
-		{"CRC32", out.ChecksumCRC32, func() hash.Hash { return crc32.NewIEEE() }},
-		{"CRC64NVME", out.ChecksumCRC64NVME, func() hash.Hash { return crc64.New(crc64NVMETable) }},
-		{"SHA256", out.ChecksumSHA256, sha256.New},
-		{"SHA1", out.ChecksumSHA1, sha1.New},
+		{types.ChecksumAlgorithmCrc32c, out.ChecksumCRC32C},
+		{types.ChecksumAlgorithmCrc32, out.ChecksumCRC32},
+		{types.ChecksumAlgorithmCrc64nvme, out.ChecksumCRC64NVME},
+		{types.ChecksumAlgorithmSha256, out.ChecksumSHA256},
+		{types.ChecksumAlgorithmSha1, out.ChecksumSHA1},
 	} {
 		if v := aws.ToString(c.value); v != "" {
 			if strings.Contains(v, "-") || out.ChecksumType == "COMPOSITE" {
 				return wholeChecksum{}
 			}
-			return wholeChecksum{sum: c.new(), algorithm: c.name, want: v}
+			return wholeChecksum{sum: checksumHash(c.algorithm), algorithm: string(c.algorithm), want: v}
 		}
 	}
 	return wholeChecksum{}
 }
-
-// crc64NVMETable is the table of CRC64NVME (the reversed NVMe polynomial), as the SDK's.
-var crc64NVMETable = crc64.MakeTable(0x9a6c9329ac4bc9b5)
 
 // withoutSDKValidation removes the SDK's response checksum validation from one call, for a Get
 // that verifies the checksum itself (objectReader), over resumed bodies too.
