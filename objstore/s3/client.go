@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"syscall"
 	"time"
 
@@ -18,9 +17,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/aws/smithy-go/tracing"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/esper-platform/obskit/objstore"
 )
@@ -153,8 +150,8 @@ func transientNetworkError(err error) aws.Ternary {
 }
 
 // instrumentClient sets the SDK's tracer (so its spans nest under the objstore.* span) when SDK
-// spans are on, the middleware that reports each attempt to objstore, and the retryer wrapper
-// that records each retry as an event on the objstore.* span and notes ambiguous writes.
+// spans are on, and the retryer wrapper that reports each attempt and retry to objstore, records
+// each retry as an event on the objstore.* span and notes ambiguous writes.
 func instrumentClient(so *s3.Options, o options, cfg Config) {
 	sdkSpans := cfg.SDKSpans
 	if o.sdkSpans != nil {
@@ -166,42 +163,9 @@ func instrumentClient(so *s3.Options, o options, cfg Config) {
 	} else {
 		so.TracerProvider = &tracing.NopTracerProvider{}
 	}
-	if o.instrument {
-		so.APIOptions = append(so.APIOptions, addAttemptMiddleware)
-	}
 	if so.Retryer != nil {
-		so.Retryer = &retryEvents{Retryer: so.Retryer} // also without instrumentation: outcome.go
+		// Attempts, retries and retry events for the instrumentation (no-ops without it), and
+		// ambiguous writes (outcome.go).
+		so.Retryer = &retryEvents{Retryer: so.Retryer}
 	}
-}
-
-// addAttemptMiddleware reports every attempt of an SDK operation to the objstore
-// instrumentation (objstore.RecordAttempt), and every attempt after the first as a retry
-// (objstore.RecordRetry), through the context of the Bucket call.
-func addAttemptMiddleware(stack *middleware.Stack) error {
-	// The deserialize step runs once per attempt, inside the retry loop; appending costs less
-	// than inserting relative to another middleware.
-	return stack.Deserialize.Add(attemptRecorder{}, middleware.After)
-}
-
-// retryHeader is the header in which the SDK's retry loop states the attempt number:
-// "attempt=N; max=M".
-const retryHeader = "Amz-Sdk-Request"
-
-type attemptRecorder struct{}
-
-func (attemptRecorder) ID() string { return "obskit.RecordAttempt" }
-
-func (attemptRecorder) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
-	middleware.DeserializeOutput, middleware.Metadata, error) {
-	objstore.RecordAttempt(ctx)
-	if req, ok := in.Request.(*smithyhttp.Request); ok {
-		if v := req.Header[retryHeader]; len(v) > 0 && !isFirstAttempt(v[0]) {
-			objstore.RecordRetry(ctx)
-		}
-	}
-	return next.HandleDeserialize(ctx, in)
-}
-
-func isFirstAttempt(h string) bool {
-	return h == "attempt=1" || strings.HasPrefix(h, "attempt=1;")
 }

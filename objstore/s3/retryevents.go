@@ -17,10 +17,12 @@ import (
 	"github.com/esper-platform/obskit/objstore"
 )
 
-// retryEvents wraps the client's retryer to record each retry as an event on the objstore
-// operation's span (objstore.RecordRetryEvent): the attempt that failed, its error.type and
-// HTTP status, and the backoff the retryer chose; and to mark a write ambiguous when an attempt
-// that may have been applied failed (outcome.go). It costs nothing on an attempt that succeeds.
+// retryEvents wraps the client's retryer to report each attempt and retry to the objstore
+// instrumentation (objstore.RecordAttempt, objstore.RecordRetry); to record each retry as an
+// event on the operation's span (objstore.RecordRetryEvent): the attempt that failed, its
+// error.type and HTTP status, and the backoff the retryer chose; and to mark a write ambiguous
+// when an attempt that may have been applied failed (outcome.go). An attempt that succeeds
+// costs one context lookup.
 //
 // The SDK's retry loop calls GetRetryToken(ctx, err) and then RetryDelay(attempt, err), on the
 // same goroutine, for each attempt it retries; only the first has the context and only the
@@ -31,8 +33,12 @@ type retryEvents struct {
 	pending sync.Map // error → context.Context of the attempt that failed with it
 }
 
-// GetAttemptToken implements aws.RetryerV2, as the SDK's own wrappers do.
+// GetAttemptToken implements aws.RetryerV2, as the SDK's own wrappers do. The SDK's retry loop
+// calls it at the start of every attempt, the first included: each is reported to the
+// instrumentation (objstore.RecordAttempt) from here, which costs less than a middleware added
+// to every call's stack.
 func (r *retryEvents) GetAttemptToken(ctx context.Context) (func(error) error, error) {
+	objstore.RecordAttempt(ctx)
 	if v2, ok := r.Retryer.(aws.RetryerV2); ok {
 		return v2.GetAttemptToken(ctx)
 	}
@@ -43,8 +49,11 @@ func (r *retryEvents) GetAttemptToken(ctx context.Context) (func(error) error, e
 func (r *retryEvents) GetRetryToken(ctx context.Context, err error) (func(error) error, error) {
 	noteAttempt(ctx, err) // outcome.go
 	release, tokenErr := r.Retryer.GetRetryToken(ctx, err)
-	if tokenErr == nil && err != nil && reflect.TypeOf(err).Comparable() {
-		r.pending.Store(err, ctx)
+	if tokenErr == nil {
+		objstore.RecordRetry(ctx) // the retry loop sends another attempt after the backoff
+		if err != nil && reflect.TypeOf(err).Comparable() {
+			r.pending.Store(err, ctx)
+		}
 	}
 	return release, tokenErr
 }
