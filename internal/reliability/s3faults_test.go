@@ -51,7 +51,8 @@ func TestS3Faults(t *testing.T) {
 //
 //   - slow: 30% of requests held 3 s against a 1 s response-header timeout: the attempts time
 //     out and are retried, and every Put succeeds;
-//   - hung: every request held 3 s, 3 attempts: every Put fails within its retry budget;
+//   - hung: every request held 3 s, 3 attempts: every Put fails within its retry budget and
+//     the time it spends looking at the key;
 //   - deadline: every request held 3 s, the caller's context expires after 1 s: Put returns at
 //     the deadline with context.DeadlineExceeded;
 //   - down-briefly: the server stopped for 2 s while small and multipart Puts are in flight,
@@ -84,7 +85,9 @@ func measureS3Faults(t *testing.T) s3FaultFigures {
 		maxReturn  time.Duration // of each single-request Put
 	}{
 		{name: "slow", faults: slow, edit: headerTimeout(time.Second, 8), timeout: time.Minute, allSucceed: true},
-		{name: "hung", faults: hung, edit: headerTimeout(500*time.Millisecond, 3), timeout: time.Minute, allFail: true, maxReturn: 12 * time.Second},
+		// hung: its retry budget, then up to objstore/s3's 10 s of looking at the key (each
+		// HeadObject held as well) before it fails with ErrOutcomeUnknown.
+		{name: "hung", faults: hung, edit: headerTimeout(500*time.Millisecond, 3), timeout: time.Minute, allFail: true, maxReturn: 22 * time.Second},
 		{name: "deadline", faults: hung, edit: headerTimeout(10*time.Second, 8), timeout: time.Second, allFail: true, maxReturn: 1500 * time.Millisecond},
 		{name: "down-briefly", down: 2 * time.Second, timeout: time.Minute},
 		{name: "down", down: 4 * time.Second, edit: headerTimeout(10*time.Second, 3), timeout: time.Minute},

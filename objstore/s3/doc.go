@@ -57,17 +57,19 @@
 // has one checksum over its whole content, which Get verifies as for a single-part object. (With
 // SHA1 or SHA256 the checksum of a multipart upload is composite and a Get cannot verify it.)
 //
-// A Put whose outcome is ambiguous — a request was sent and no answer came (a timeout, a reset
-// connection) or the answer was 500, 502 or 504, on any attempt — looks at the key before it
-// returns (HeadObject, against the size and checksum of what it sent): if the content sent is
-// there, the Put succeeds; a multipart upload whose CompleteMultipartUpload was ambiguous and
-// is not found is aborted, which stops a late Complete from storing it, and fails; a single
-// PutObject, which S3 cannot cancel, fails with [objstore.ErrOutcomeUnknown] (the object is the
-// old one or the whole new one, and a request held in the network may still land). A
-// create-only or If-Match Put whose retry is refused with 412 after an ambiguous attempt is
-// resolved the same way: its own earlier attempt may have written the object. The span gets an
-// objstore.outcome_resolved event (stored, not_stored or unknown). When the caller's context has
-// ended, Put returns without looking, wrapping ErrOutcomeUnknown if a request was in flight.
+// A Put whose outcome is ambiguous — on some attempt a request was sent and no answer came (a
+// timeout, a reset connection), or the answer was 500, 502 or 504 — looks at the key before it
+// returns (HeadObject, against the size and checksum of what it sent, sent again after a pause
+// while the store does not answer, for up to 10 s): if the content sent is there, the Put
+// succeeds; a multipart upload whose CompleteMultipartUpload was ambiguous and is not found is
+// aborted, which stops a late Complete from storing it, and fails; a single PutObject not found
+// fails when every ambiguous attempt was answered, and otherwise (S3 cannot cancel a request
+// still in the network) fails with [objstore.ErrOutcomeUnknown]: the object is the old one or
+// the whole new one. A create-only or If-Match Put whose retry is refused with 412 after an
+// ambiguous attempt is resolved the same way: its own earlier attempt may have written the
+// object. The span gets an objstore.outcome_resolved event (stored, not_stored or unknown). When
+// the caller's context has ended, Put returns without looking, wrapping ErrOutcomeUnknown if a
+// request was in flight.
 //
 // An abort is sent again, after a pause, until it succeeds or 30 s have passed, so that an
 // outage of a few seconds does not leave a failed upload open.

@@ -28,19 +28,28 @@ import (
 	"github.com/esper-platform/obskit/objstore"
 )
 
-// A write is ambiguous when one of its attempts was sent and no answer came back (a timeout, a
-// reset or closed connection, the caller's context ending in flight) or the answer was a 500,
-// 502 or 504, which a server or proxy may give after the write was applied. Its outcome is
-// resolved before Put returns, by looking at the key (HeadObject with the stored checksum):
+// A write is ambiguous when one of its attempts may have been applied although it failed:
+//
+//   - unanswered: it was sent and no answer came back (a timeout, a reset or closed connection,
+//     the caller's context ending in flight). The request may still be in the network (a proxy
+//     holding it) and be applied later;
+//   - answered 500, 502 or 504, which a server or proxy may give after the write was applied;
+//     once answered, the request is no longer in flight.
+//
+// Its outcome is resolved before Put returns, by looking at the key (HeadObject with the stored
+// checksum, sent again after a pause while the store does not answer, for up to
+// resolveTimeout):
 //
 //   - the object under the key has the size and checksum of the content sent: the Put succeeded
 //     (one of its attempts stored it), and returns nil;
 //   - a multipart upload whose CompleteMultipartUpload was ambiguous and is not stored is
 //     aborted, which fences it (a Complete arriving later fails), and looked at once more: the
 //     Put then fails for certain, unless the object is found after all;
-//   - otherwise (a single request, which S3 offers no way to fence) the error wraps
-//     [objstore.ErrOutcomeUnknown]: the object is the old one or the whole new one, and a
-//     request held by the network may still store it later.
+//   - a single request not found stored fails for certain when every ambiguous attempt was
+//     answered (nothing is left in flight);
+//   - otherwise (an unanswered single request, which S3 offers no way to fence, or a store that
+//     could not be asked) the error wraps [objstore.ErrOutcomeUnknown]: the object is the old one
+//     or the whole new one, and a request held by the network may still store it later.
 //
 // A create-only Put (If-None-Match: *) whose attempt was ambiguous and whose retry is refused
 // with 412 is resolved the same way: if the object now under the key is the content sent, an
@@ -51,14 +60,17 @@ import (
 // not to wait), and the error wraps both the context's error and ErrOutcomeUnknown if a request
 // was in flight.
 
-// resolveTimeout bounds the HeadObject that resolves an ambiguous write (within the caller's
-// context).
+// resolveTimeout bounds the HeadObject requests that resolve an ambiguous write (within the
+// caller's context).
 const resolveTimeout = 10 * time.Second
 
 // writeAttempts is carried by the context of a write request (PutObject,
 // CompleteMultipartUpload) and marked by the retryer when one of its attempts may have been
 // applied although it failed (retryEvents.GetRetryToken).
-type writeAttempts struct{ ambiguous atomic.Bool }
+type writeAttempts struct {
+	answered   atomic.Bool // an attempt answered 500, 502 or 504
+	unanswered atomic.Bool // an attempt sent and not answered
+}
 
 type writeAttemptsKey struct{}
 
@@ -68,40 +80,87 @@ func watchWrite(ctx context.Context) (context.Context, *writeAttempts) {
 	return context.WithValue(ctx, writeAttemptsKey{}, w), w
 }
 
-// noteAttempt marks the write of ctx ambiguous if the attempt that failed with err may have
-// been applied.
+// noteAttempt notes, in the writeAttempts of ctx, an attempt that failed with err.
 func noteAttempt(ctx context.Context, err error) {
-	if w, ok := ctx.Value(writeAttemptsKey{}).(*writeAttempts); ok && maybeApplied(err) {
-		w.ambiguous.Store(true)
+	if w, ok := ctx.Value(writeAttemptsKey{}).(*writeAttempts); ok {
+		w.note(err)
 	}
 }
 
-// settled reports whether the write failed without any of its attempts possibly applied:
-// the final error is a definite answer and no retried attempt was ambiguous.
-func (w *writeAttempts) settled(err error) bool {
-	return !w.ambiguous.Load() && !maybeApplied(err)
+func (w *writeAttempts) note(err error) {
+	switch fateOf(err) {
+	case answeredMaybeApplied:
+		w.answered.Store(true)
+	case unanswered:
+		w.unanswered.Store(true)
+	}
 }
 
-// maybeApplied reports whether the request attempt that failed with err may have been applied
-// by the server: it was (or may have been) sent, and no definite answer came back.
-func maybeApplied(err error) bool {
+// settled reports whether the write, whose last attempt failed with err, failed without any of
+// its attempts possibly applied.
+func (w *writeAttempts) settled(err error) bool {
+	w.note(err)
+	return !w.answered.Load() && !w.unanswered.Load()
+}
+
+// fate is what a failed attempt says of whether it was applied.
+type fate int
+
+const (
+	notApplied           fate = iota // refused, or never sent
+	answeredMaybeApplied             // answered 500, 502 or 504
+	unanswered                       // sent (maybe), no answer: may be applied, now or later
+)
+
+// fateOf classifies the request attempt that failed with err.
+func fateOf(err error) fate {
 	if err == nil {
-		return false
+		return notApplied
 	}
 	switch s := httpStatus(err); {
 	case s == http.StatusInternalServerError || s == http.StatusBadGateway || s == http.StatusGatewayTimeout:
-		return true
+		return answeredMaybeApplied
 	case s != 0:
-		return false
+		return notApplied
 	}
 	if errors.Is(err, syscall.ECONNREFUSED) {
-		return false // never sent
+		return notApplied // never sent
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Op == "dial" {
-		return false
+		return notApplied
 	}
-	return true // a reset, a timeout, a closed connection, a cancelled context
+	return unanswered // a reset, a timeout, a closed connection, a cancelled context
+}
+
+// persist calls call until it succeeds, fails with an error that waiting cannot cure, or
+// timeout has passed (or ctx ended), pausing between calls (250 ms, doubling to 4 s); it
+// returns call's last error. Each call still makes the client's own attempts: persist is for
+// requests that must outlast an outage longer than their retry budget (the abort of a failed
+// upload, the resolution of an ambiguous write).
+func persist(ctx context.Context, timeout time.Duration, call func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	pause := 250 * time.Millisecond
+	for {
+		err := call(ctx)
+		if err == nil || !maybeTransient(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 4*time.Second)
+	}
+}
+
+// maybeTransient reports whether a failed request may succeed if sent again later: no answer,
+// or a 5xx or 429 answer.
+func maybeTransient(err error) bool {
+	s := httpStatus(err)
+	return s == 0 || s >= 500 || s == http.StatusTooManyRequests
 }
 
 // sentSum hashes the content a write sends, to compare it with what the store holds: with the
@@ -227,9 +286,11 @@ func expectedMultipart(s *sentSum, in *s3.CompleteMultipartUploadInput) (expecte
 // holds reports whether the object under key is what e describes, with HeadObject; an error
 // when the store could not be asked.
 func (b *Bucket) holds(ctx context.Context, key string, e expected) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, resolveTimeout)
-	defer cancel()
-	out, err := b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &b.bucket, Key: &key, ChecksumMode: types.ChecksumModeEnabled})
+	var out *s3.HeadObjectOutput
+	err := persist(ctx, resolveTimeout, func(ctx context.Context) (err error) {
+		out, err = b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &b.bucket, Key: &key, ChecksumMode: types.ChecksumModeEnabled})
+		return err
+	})
 	if err != nil {
 		if objstore.IsNotFound(opError(objstore.OpPut, key, err)) {
 			return false, nil
@@ -272,8 +333,9 @@ func (b *Bucket) resolve(ctx context.Context, key string, po *objstore.PutOption
 			case herr == nil && stored:
 				objstore.RecordResolution(ctx, objstore.ResolvedStored)
 				return nil
-			case herr == nil && isPreconditionFailed(err):
-				// Another object is under the key; an attempt of this Put arriving later is
+			case herr == nil && (isPreconditionFailed(err) || !w.unanswered.Load()):
+				// Not stored, and it cannot be later: every ambiguous attempt was answered, or
+				// another object is under the key and an attempt of this Put arriving later is
 				// refused by the same condition.
 				objstore.RecordResolution(ctx, objstore.ResolvedNotStored)
 				return condError(objstore.OpPut, key, po, err)

@@ -11,52 +11,86 @@ import (
 	"os"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-func TestMaybeApplied(t *testing.T) {
+func TestFateOf(t *testing.T) {
 	tests := []struct {
 		name string
 		err  error
-		want bool
+		want fate
 	}{
-		{"nil", nil, false},
-		{"503 SlowDown", responseError(503, "SlowDown"), false},
-		{"403", responseError(403, "AccessDenied"), false},
-		{"412", responseError(412, "PreconditionFailed"), false},
-		{"500", responseError(500, "InternalError"), true},
-		{"502", responseError(502, ""), true},
-		{"504", responseError(504, ""), true},
-		{"reset", fmt.Errorf("send: %w", &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), true},
-		{"EOF", fmt.Errorf("send: %w", io.ErrUnexpectedEOF), true},
-		{"deadline", context.DeadlineExceeded, true},
-		{"refused", fmt.Errorf("send: %w", &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), false},
-		{"dial timeout", &net.OpError{Op: "dial", Err: errors.New("i/o timeout")}, false},
+		{"nil", nil, notApplied},
+		{"503 SlowDown", responseError(503, "SlowDown"), notApplied},
+		{"403", responseError(403, "AccessDenied"), notApplied},
+		{"412", responseError(412, "PreconditionFailed"), notApplied},
+		{"500", responseError(500, "InternalError"), answeredMaybeApplied},
+		{"502", responseError(502, ""), answeredMaybeApplied},
+		{"504", responseError(504, ""), answeredMaybeApplied},
+		{"reset", fmt.Errorf("send: %w", &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), unanswered},
+		{"EOF", fmt.Errorf("send: %w", io.ErrUnexpectedEOF), unanswered},
+		{"deadline", context.DeadlineExceeded, unanswered},
+		{"refused", fmt.Errorf("send: %w", &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), notApplied},
+		{"dial timeout", &net.OpError{Op: "dial", Err: errors.New("i/o timeout")}, notApplied},
 	}
 	for _, tc := range tests {
-		if got := maybeApplied(tc.err); got != tc.want {
-			t.Errorf("%s: maybeApplied(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
+		if got := fateOf(tc.err); got != tc.want {
+			t.Errorf("%s: fateOf(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
 		}
 	}
 }
 
 func TestWriteAttemptsSettled(t *testing.T) {
-	ctx, w := watchWrite(context.Background())
+	_, w := watchWrite(context.Background())
 	if !w.settled(responseError(503, "SlowDown")) {
 		t.Error("a write answered 503 on every attempt is not settled")
 	}
+	ctx, w := watchWrite(context.Background())
 	noteAttempt(ctx, responseError(503, "SlowDown"))
-	if w.ambiguous.Load() {
-		t.Error("a retried 503 made the write ambiguous")
+	noteAttempt(ctx, responseError(502, ""))
+	if w.settled(responseError(503, "SlowDown")) || w.unanswered.Load() {
+		t.Error("a write with an attempt answered 502 is settled, or counted unanswered")
 	}
 	noteAttempt(ctx, io.ErrUnexpectedEOF)
-	if w.settled(responseError(503, "SlowDown")) {
-		t.Error("a write with an attempt whose answer was lost is settled by a final 503")
+	if !w.unanswered.Load() {
+		t.Error("an attempt whose answer was lost is not noted")
+	}
+	_, w = watchWrite(context.Background())
+	if w.settled(io.ErrUnexpectedEOF) || !w.unanswered.Load() {
+		t.Error("a write whose last attempt was not answered is settled")
 	}
 	noteAttempt(context.Background(), io.ErrUnexpectedEOF) // no writeAttempts: nothing to mark
+}
+
+func TestPersist(t *testing.T) {
+	calls := 0
+	err := persist(context.Background(), 5*time.Second, func(context.Context) error {
+		calls++
+		if calls < 3 {
+			return responseError(503, "SlowDown")
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Errorf("persist = %v after %d calls, want nil after 3", err, calls)
+	}
+	calls = 0
+	err = persist(context.Background(), 5*time.Second, func(context.Context) error {
+		calls++
+		return responseError(404, "NoSuchUpload")
+	})
+	if calls != 1 || !isNoSuchUpload(err) {
+		t.Errorf("persist sent a request refused for good %d times (%v), want once", calls, err)
+	}
+	began := time.Now()
+	err = persist(context.Background(), 300*time.Millisecond, func(context.Context) error { return io.ErrUnexpectedEOF })
+	if err == nil || time.Since(began) > 2*time.Second {
+		t.Errorf("persist = %v after %v, want the error within its timeout", err, time.Since(began))
+	}
 }
 
 func TestExpected(t *testing.T) {

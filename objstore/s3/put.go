@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -191,7 +190,7 @@ func (b *Bucket) resolveComplete(ctx context.Context, key string, po *objstore.P
 		objstore.RecordResolution(ctx, objstore.ResolvedStored)
 		return nil
 	}
-	if err := b.abort(ctx, key, ce.uploadID); err != nil && !isNoSuchUpload(err) {
+	if err := b.abort(ctx, key, ce.uploadID); err != nil {
 		objstore.RecordResolution(ctx, objstore.ResolvedUnknown)
 		return unknownOutcome(key, po, ce)
 	}
@@ -209,34 +208,19 @@ func (b *Bucket) resolveComplete(ctx context.Context, key string, po *objstore.P
 
 // abort aborts the multipart upload, on the operation's context but not cancelled with it. An
 // upload left open keeps its parts (and their cost) until a lifecycle rule removes it, so the
-// abort outlasts the request's retry budget: it is sent again, after a pause, until it
-// succeeds, the upload is gone, or abortTimeout has passed (a server that is down for a few
-// seconds, as when the upload itself failed).
+// abort outlasts the request's retry budget (persist, for up to abortTimeout): a server that is
+// down for a few seconds, as when the upload itself failed, still gets it.
 func (b *Bucket) abort(ctx context.Context, key, uploadID string) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
-	defer cancel()
-	pause := 250 * time.Millisecond
-	for {
+	err := persist(context.WithoutCancel(ctx), abortTimeout, func(ctx context.Context) error {
 		_, err := b.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
 			Bucket: &b.bucket, Key: &key, UploadId: &uploadID,
 		})
-		if err == nil || isNoSuchUpload(err) || !maybeTransient(err) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(pause):
-		}
-		pause = min(2*pause, 4*time.Second)
+		return err
+	})
+	if isNoSuchUpload(err) {
+		return nil // gone already: completed or aborted
 	}
-}
-
-// maybeTransient reports whether a failed request may succeed if sent again later: no answer,
-// or a 5xx or 429 answer.
-func maybeTransient(err error) bool {
-	s := httpStatus(err)
-	return s == 0 || s >= 500 || s == http.StatusTooManyRequests
+	return err
 }
 
 // isNoSuchUpload reports whether S3 answered that the upload is gone (completed or aborted).
