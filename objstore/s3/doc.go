@@ -60,7 +60,7 @@
 // A Put whose outcome is ambiguous — on some attempt a request was sent and no answer came (a
 // timeout, a reset connection), or the answer was 500, 502 or 504 — looks at the key before it
 // returns (HeadObject, against the size and checksum of what it sent, sent again after a pause
-// while the store does not answer, for up to 10 s): if the content sent is there, the Put
+// while the store cannot be reached, for up to 10 s): if the content sent is there, the Put
 // succeeds; a multipart upload whose CompleteMultipartUpload was ambiguous and is not found is
 // aborted, which stops a late Complete from storing it, and fails; a single PutObject not found
 // fails when every ambiguous attempt was answered, and otherwise (S3 cannot cancel a request

@@ -37,7 +37,7 @@ import (
 //     once answered, the request is no longer in flight.
 //
 // Its outcome is resolved before Put returns, by looking at the key (HeadObject with the stored
-// checksum, sent again after a pause while the store does not answer, for up to
+// checksum, sent again after a pause while the store cannot be reached, for up to
 // resolveTimeout):
 //
 //   - the object under the key has the size and checksum of the content sent: the Put succeeded
@@ -133,18 +133,18 @@ func fateOf(err error) fate {
 	return unanswered // a reset, a timeout, a closed connection, a cancelled context
 }
 
-// persist calls call until it succeeds, fails with an error that waiting cannot cure, or
+// persist calls call until it succeeds, fails with an error for which again is false, or
 // timeout has passed (or ctx ended), pausing between calls (250 ms, doubling to 4 s); it
 // returns call's last error. Each call still makes the client's own attempts: persist is for
 // requests that must outlast an outage longer than their retry budget (the abort of a failed
 // upload, the resolution of an ambiguous write).
-func persist(ctx context.Context, timeout time.Duration, call func(context.Context) error) error {
+func persist(ctx context.Context, timeout time.Duration, again func(error) bool, call func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	pause := 250 * time.Millisecond
 	for {
 		err := call(ctx)
-		if err == nil || !maybeTransient(err) {
+		if err == nil || !again(err) {
 			return err
 		}
 		select {
@@ -161,6 +161,16 @@ func persist(ctx context.Context, timeout time.Duration, call func(context.Conte
 func maybeTransient(err error) bool {
 	s := httpStatus(err)
 	return s == 0 || s >= 500 || s == http.StatusTooManyRequests
+}
+
+// unreachable reports whether a request failed because the store could not be reached (no
+// answer, or a proxy's 502, 503 or 504), rather than answered with an error of its own.
+func unreachable(err error) bool {
+	switch httpStatus(err) {
+	case 0, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 // sentSum hashes the content a write sends, to compare it with what the store holds: with the
@@ -287,7 +297,9 @@ func expectedMultipart(s *sentSum, in *s3.CompleteMultipartUploadInput) (expecte
 // when the store could not be asked.
 func (b *Bucket) holds(ctx context.Context, key string, e expected) (bool, error) {
 	var out *s3.HeadObjectOutput
-	err := persist(ctx, resolveTimeout, func(ctx context.Context) (err error) {
+	// Looked at again while the store cannot be reached (an outage outlasting the write's
+	// attempts); a store answering 500 to the HeadObject too is not waited for.
+	err := persist(ctx, resolveTimeout, unreachable, func(ctx context.Context) (err error) {
 		out, err = b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &b.bucket, Key: &key, ChecksumMode: types.ChecksumModeEnabled})
 		return err
 	})

@@ -44,6 +44,24 @@ func TestFateOf(t *testing.T) {
 	}
 }
 
+func TestUnreachable(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{io.ErrUnexpectedEOF, true},
+		{responseError(502, ""), true},
+		{responseError(503, "SlowDown"), true},
+		{responseError(504, ""), true},
+		{responseError(500, "InternalError"), false},
+		{responseError(403, "AccessDenied"), false},
+	} {
+		if got := unreachable(tc.err); got != tc.want {
+			t.Errorf("unreachable(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
 func TestWriteAttemptsSettled(t *testing.T) {
 	_, w := watchWrite(context.Background())
 	if !w.settled(responseError(503, "SlowDown")) {
@@ -68,7 +86,7 @@ func TestWriteAttemptsSettled(t *testing.T) {
 
 func TestPersist(t *testing.T) {
 	calls := 0
-	err := persist(context.Background(), 5*time.Second, func(context.Context) error {
+	err := persist(context.Background(), 5*time.Second, maybeTransient, func(context.Context) error {
 		calls++
 		if calls < 3 {
 			return responseError(503, "SlowDown")
@@ -79,7 +97,7 @@ func TestPersist(t *testing.T) {
 		t.Errorf("persist = %v after %d calls, want nil after 3", err, calls)
 	}
 	calls = 0
-	err = persist(context.Background(), 5*time.Second, func(context.Context) error {
+	err = persist(context.Background(), 5*time.Second, maybeTransient, func(context.Context) error {
 		calls++
 		return responseError(404, "NoSuchUpload")
 	})
@@ -87,7 +105,7 @@ func TestPersist(t *testing.T) {
 		t.Errorf("persist sent a request refused for good %d times (%v), want once", calls, err)
 	}
 	began := time.Now()
-	err = persist(context.Background(), 300*time.Millisecond, func(context.Context) error { return io.ErrUnexpectedEOF })
+	err = persist(context.Background(), 300*time.Millisecond, maybeTransient, func(context.Context) error { return io.ErrUnexpectedEOF })
 	if err == nil || time.Since(began) > 2*time.Second {
 		t.Errorf("persist = %v after %v, want the error within its timeout", err, time.Since(began))
 	}

@@ -211,7 +211,7 @@ func (b *Bucket) resolveComplete(ctx context.Context, key string, po *objstore.P
 // abort outlasts the request's retry budget (persist, for up to abortTimeout): a server that is
 // down for a few seconds, as when the upload itself failed, still gets it.
 func (b *Bucket) abort(ctx context.Context, key, uploadID string) error {
-	err := persist(context.WithoutCancel(ctx), abortTimeout, func(ctx context.Context) error {
+	err := persist(context.WithoutCancel(ctx), abortTimeout, maybeTransient, func(ctx context.Context) error {
 		_, err := b.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
 			Bucket: &b.bucket, Key: &key, UploadId: &uploadID,
 		})
