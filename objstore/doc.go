@@ -143,8 +143,9 @@
 //
 // Only through [Instrument], as listed under OpenTelemetry, plus one objstore.retry event on the
 // operation's span per retry that a provider reports with [RecordRetryEvent] (objstore/s3 does:
-// the attempt that failed, error.type, http.response.status_code, objstore.retry.backoff_ms).
-// The bare providers emit nothing. A
+// the attempt that failed, error.type, http.response.status_code, objstore.retry.backoff_ms),
+// and one objstore.outcome_resolved event (objstore.resolution) per ambiguous write a provider
+// resolves, reported with [RecordResolution]. The bare providers emit nothing. A
 // bucket is instrumented once: Instrument returns an already instrumented bucket (its own
 // decorator, objstore/s3's buckets by default, or a decorator of either exposing Unwrap() Bucket)
 // as it is, so [Open] with [WithInstrumentation] never records two spans per operation. [As]

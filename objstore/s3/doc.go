@@ -180,6 +180,9 @@
 // Each retry is also an event on the objstore span (objstore.retry, with objstore.retry.attempt,
 // the number of the attempt that failed, its error.type and http.response.status_code, and
 // objstore.retry.backoff_ms, the wait the retryer chose); an attempt that succeeds adds nothing.
+// A Put whose outcome was ambiguous gets an objstore.outcome_resolved event (objstore.resolution
+// stored, not_stored or unknown), and the requests of the HeadObject that resolved it count in
+// objstore.attempts.
 //
 // With SDK spans on (OBSKIT_S3_SDK_SPANS=true or [WithSDKSpans](true); off by default), beneath
 // each objstore span the SDK's own spans (its native tracing, smithy-go's tracing
