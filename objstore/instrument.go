@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -374,32 +375,40 @@ func (in *instrumented) GetRange(ctx context.Context, key string, off, length in
 type getReader struct {
 	operation
 	rc     io.ReadCloser
-	n      int64
-	err    error // first read error other than io.EOF
-	closed bool
+	n      atomic.Int64
+	mu     sync.Mutex // guards err
+	err    error      // first read error other than io.EOF
+	closed atomic.Bool
 }
 
 func (g *getReader) Read(p []byte) (int, error) {
 	n, err := g.rc.Read(p)
-	g.n += int64(n)
-	if err != nil && err != io.EOF && g.err == nil {
-		g.err = err
+	g.n.Add(int64(n))
+	if err != nil && err != io.EOF {
+		g.mu.Lock()
+		if g.err == nil {
+			g.err = err
+		}
+		g.mu.Unlock()
 	}
 	return n, err
 }
 
-// Close closes the provider's reader and ends the operation; later calls return nil.
+// Close closes the provider's reader and ends the operation; later calls return nil. It may be
+// called while a Read is in progress on another goroutine (to stop it, as with an HTTP body):
+// the operation then records the bytes read and the error seen until then.
 func (g *getReader) Close() error {
-	if g.closed {
+	if !g.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	g.closed = true
 	cerr := g.rc.Close()
+	g.mu.Lock()
 	err := g.err
+	g.mu.Unlock()
 	if err == nil {
 		err = cerr
 	}
-	g.end(err, g.n)
+	g.end(err, g.n.Load())
 	return cerr
 }
 

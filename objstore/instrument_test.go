@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -630,5 +631,43 @@ func TestAsThroughDecorators(t *testing.T) {
 	}
 	if objstore.As(membucket.New(), &s) || objstore.As(nil, &s) || objstore.As(b, nil) {
 		t.Error("As reported true without a bucket that accepts the target")
+	}
+}
+
+// blockingGet stands for a provider whose Get body blocks in Read until it is closed, as an HTTP
+// body does while the server sends nothing.
+type blockingGet struct{ objstore.Bucket }
+
+func (blockingGet) Get(context.Context, string) (io.ReadCloser, error) {
+	pr, pw := io.Pipe()
+	go func() { _, _ = pw.Write([]byte("abc")) }() // three bytes, then nothing until Close
+	return pr, nil
+}
+
+// TestInstrumentGetCloseDuringRead: Close from another goroutine stops a Read that is waiting
+// (the race detector checks the reader's state), and the span records what was read.
+func TestInstrumentGetCloseDuringRead(t *testing.T) {
+	h := newHarness(t, func(b objstore.Bucket, _ trace.TracerProvider) objstore.Bucket { return blockingGet{b} })
+	rc, err := h.bucket.Get(context.Background(), "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(rc, make([]byte, 3)); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() {
+		_, err := rc.Read(make([]byte, 8)) // blocks: nothing more is written
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	if err := rc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err == nil {
+		t.Error("the Read waiting when Close was called returned no error")
+	}
+	if got := attrs(h.span(t))["objstore.bytes"].AsInt64(); got != 3 {
+		t.Errorf("objstore.bytes = %d, want 3", got)
 	}
 }
