@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.uber.org/goleak"
 
 	"github.com/esper-platform/obskit/internal/faultproxy"
@@ -163,8 +164,8 @@ func TestParallelGetClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer proxy.Close()
-	// Bare: objstore's decorator does not let Close run while a Read waits; the reader does.
-	b, err := s3.New(context.Background(), parallelConfig(srv, proxy.URL(), 2), s3.WithInstrumentation(false))
+	// Instrumented, as by default: the decorator's reader, too, may be closed while a Read waits.
+	b, err := s3.New(context.Background(), parallelConfig(srv, proxy.URL(), 2), s3.WithTracerProvider(sdktrace.NewTracerProvider()))
 	if err != nil {
 		t.Fatal(err)
 	}
