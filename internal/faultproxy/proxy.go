@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -335,6 +336,14 @@ func reset(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
+// declaredLength returns the Content-Length h declares, or -1 when it declares none.
+func declaredLength(h http.Header) int64 {
+	if n, err := strconv.ParseInt(h.Get("Content-Length"), 10, 64); err == nil && n >= 0 {
+		return n
+	}
+	return -1
+}
+
 // resettingWriter passes the status and headers through and about half of the response body,
 // then resets the connection.
 type resettingWriter struct {
@@ -345,13 +354,7 @@ type resettingWriter struct {
 }
 
 func (rw *resettingWriter) WriteHeader(code int) {
-	rw.length = -1
-	if cl := rw.Header().Get("Content-Length"); cl != "" {
-		var n int64
-		if _, err := fmt.Sscan(cl, &n); err == nil {
-			rw.length = n
-		}
-	}
+	rw.length = declaredLength(rw.Header())
 	rw.ResponseWriter.WriteHeader(code)
 	if rw.length == 0 {
 		rw.cut()
@@ -408,13 +411,7 @@ type stallingWriter struct {
 }
 
 func (sw *stallingWriter) WriteHeader(code int) {
-	sw.length = -1
-	if cl := sw.Header().Get("Content-Length"); cl != "" {
-		var n int64
-		if _, err := fmt.Sscan(cl, &n); err == nil {
-			sw.length = n
-		}
-	}
+	sw.length = declaredLength(sw.Header())
 	sw.ResponseWriter.WriteHeader(code)
 }
 
@@ -463,11 +460,8 @@ func (fw *flippingWriter) WriteHeader(code int) {
 	fw.pos = -1
 	if code >= 200 && code < 300 {
 		fw.pos = 0
-		if cl := fw.Header().Get("Content-Length"); cl != "" {
-			var n int64
-			if _, err := fmt.Sscan(cl, &n); err == nil && n > 0 {
-				fw.pos = min(int64(fw.at*float64(n)), n-1)
-			}
+		if n := declaredLength(fw.Header()); n > 0 {
+			fw.pos = min(int64(fw.at*float64(n)), n-1)
 		}
 	}
 	fw.ResponseWriter.WriteHeader(code)
