@@ -40,13 +40,7 @@ const minioKMSSecretKey = MinIOKMSKeyID + ":Q/fdbbHWXDQmLKa6lPfrcbwo1pmxz3gm/4Ge
 // the test failed. Call it from the test goroutine.
 func StartMinIO(t testing.TB) *S3Server {
 	t.Helper()
-	s := &S3Server{
-		AccessKey: "AK" + randomHex(t, 9),
-		SecretKey: randomHex(t, 20),
-		Bucket:    "obskit-test-" + randomHex(t, 4),
-		Region:    "us-east-1",
-		Dir:       t.TempDir(),
-	}
+	s := newS3Server(t, t.TempDir())
 	// MinIO creates its certificates folder (default ~/.minio/certs) even
 	// without TLS: keep it out of HOME.
 	certs := filepath.Join(t.TempDir(), "certs")

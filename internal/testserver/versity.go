@@ -8,6 +8,18 @@ import (
 	"testing"
 )
 
+// newS3Server returns the fields every S3Server starts with: random credentials and bucket name,
+// region us-east-1, and dir as its data folder.
+func newS3Server(t testing.TB, dir string) *S3Server {
+	return &S3Server{
+		AccessKey: "AK" + randomHex(t, 9),
+		SecretKey: randomHex(t, 20),
+		Bucket:    "obskit-test-" + randomHex(t, 4),
+		Region:    "us-east-1",
+		Dir:       dir,
+	}
+}
+
 // S3Server is an S3 server started by [StartVersity] (versitygw, storing
 // objects as files with its posix backend) or [StartMinIO]. Its fields do not change after the
 // start; Restart keeps the port, the credentials and the objects. Methods are
@@ -41,13 +53,7 @@ type S3Server struct {
 // Call it from the test goroutine.
 func StartVersity(t testing.TB) *S3Server {
 	t.Helper()
-	s := &S3Server{
-		AccessKey: "AK" + randomHex(t, 9),
-		SecretKey: randomHex(t, 20),
-		Bucket:    "obskit-test-" + randomHex(t, 4),
-		Region:    "us-east-1",
-		Dir:       xattrDir(t),
-	}
+	s := newS3Server(t, xattrDir(t))
 	// The posix backend treats every top-level folder as a bucket owned by
 	// the root account, which is the one whose keys the server gets.
 	if err := os.Mkdir(filepath.Join(s.Dir, s.Bucket), 0o755); err != nil {
