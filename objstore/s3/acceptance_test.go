@@ -14,7 +14,13 @@ import (
 // signature. Requests go through a fault proxy injecting no fault, used to count them (an
 // invalid key must cost none).
 func TestAcceptance(t *testing.T) {
-	srv := testserver.StartVersity(t)
+	runAcceptance(t, testserver.StartVersity(t), nil)
+}
+
+// runAcceptance runs the objstore acceptance suite against srv through a fault proxy injecting
+// no fault (its request count shows what each case cost), with 5 MiB parts and edit applied to
+// each bucket's Config.
+func runAcceptance(t *testing.T, srv *testserver.S3Server, edit func(*s3.Config)) {
 	proxy, err := faultproxy.Start(srv.Endpoint, faultproxy.Faults{}, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -23,11 +29,10 @@ func TestAcceptance(t *testing.T) {
 	objstoretest.Run(t, func(t *testing.T) objstore.Bucket {
 		cfg := versityConfig(srv, proxy.URL())
 		cfg.PartSize = s3.MinPartSize
-		b, err := s3.New(t.Context(), cfg)
-		if err != nil {
-			t.Fatal(err)
+		if edit != nil {
+			edit(&cfg)
 		}
-		return b
+		return openConfig(t, cfg)
 	},
 		objstoretest.WithListCount(1100),
 		objstoretest.WithLargeSize(2*s3.MinPartSize+1),

@@ -9,10 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/esper-platform/obskit/internal/faultproxy"
 	"github.com/esper-platform/obskit/internal/testserver"
-	"github.com/esper-platform/obskit/objstore"
-	"github.com/esper-platform/obskit/objstore/objstoretest"
 	"github.com/esper-platform/obskit/objstore/s3"
 )
 
@@ -150,20 +147,7 @@ func TestAWSCLIReadsSSE(t *testing.T) {
 // implementation, with every object written under SSE-KMS. As on versitygw, requests go
 // through a fault proxy injecting no fault, used to count them.
 func TestAcceptanceMinIO(t *testing.T) {
-	srv := testserver.StartMinIO(t)
-	proxy, err := faultproxy.Start(srv.Endpoint, faultproxy.Faults{}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer proxy.Close()
-	objstoretest.Run(t, func(t *testing.T) objstore.Bucket {
-		cfg := minioConfig(srv)
-		cfg.Endpoint = proxy.URL()
+	runAcceptance(t, testserver.StartMinIO(t), func(cfg *s3.Config) {
 		cfg.SSE, cfg.SSEKMSKeyID = "aws:kms", testserver.MinIOKMSKeyID
-		return openConfig(t, cfg)
-	},
-		objstoretest.WithListCount(1100),
-		objstoretest.WithLargeSize(2*s3.MinPartSize+1),
-		objstoretest.WithRequestCounter(func() int64 { return proxy.Counts().Requests }),
-	)
+	})
 }
