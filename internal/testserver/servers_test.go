@@ -126,11 +126,10 @@ func TestCollectorConfigsValidate(t *testing.T) {
 	}
 }
 
-func TestVersityObjectRoundTrip(t *testing.T) {
-	t.Parallel()
-	testserver.Require(t, testserver.ToolAWS)
-	s := testserver.StartVersity(t)
-	aws := func(secret string, args ...string) ([]byte, error) {
+// awsCLI returns a runner of Debian's awscli against s, signing with s's access key and the
+// secret given (a wrong one must be refused), isolated from the user's AWS configuration.
+func awsCLI(s *testserver.S3Server) func(secret string, args ...string) ([]byte, error) {
+	return func(secret string, args ...string) ([]byte, error) {
 		awsPath, _ := testserver.Tool(testserver.ToolAWS)
 		cmd := exec.Command(awsPath, append([]string{"--endpoint-url", s.Endpoint}, args...)...)
 		cmd.Env = append(os.Environ(),
@@ -145,6 +144,13 @@ func TestVersityObjectRoundTrip(t *testing.T) {
 		}
 		return out, nil
 	}
+}
+
+func TestVersityObjectRoundTrip(t *testing.T) {
+	t.Parallel()
+	testserver.Require(t, testserver.ToolAWS)
+	s := testserver.StartVersity(t)
+	aws := awsCLI(s)
 	body := filepath.Join(t.TempDir(), "body")
 	if err := os.WriteFile(body, []byte("hello versity"), 0o600); err != nil {
 		t.Fatal(err)
@@ -181,21 +187,7 @@ func TestMinIOEncryptedRoundTrip(t *testing.T) {
 	t.Parallel()
 	testserver.Require(t, testserver.ToolMinIO, testserver.ToolAWS)
 	s := testserver.StartMinIO(t)
-	aws := func(secret string, args ...string) ([]byte, error) {
-		awsPath, _ := testserver.Tool(testserver.ToolAWS)
-		cmd := exec.Command(awsPath, append([]string{"--endpoint-url", s.Endpoint}, args...)...)
-		cmd.Env = append(os.Environ(),
-			"AWS_ACCESS_KEY_ID="+s.AccessKey, "AWS_SECRET_ACCESS_KEY="+secret,
-			"AWS_DEFAULT_REGION="+s.Region, "AWS_EC2_METADATA_DISABLED=true",
-			"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return out, fmt.Errorf("aws %v: %w: %s", args, err, stderr.String())
-		}
-		return out, nil
-	}
+	aws := awsCLI(s)
 	body := filepath.Join(t.TempDir(), "body")
 	if err := os.WriteFile(body, []byte("hello minio"), 0o600); err != nil {
 		t.Fatal(err)
